@@ -1,0 +1,296 @@
+"""The SQLite database: schema, migrations, transactional writes (sqlite-utils).
+
+Tables (documented for analysts in docs/database.md):
+
+- ``articles``  one row per distinct article per source (the contract's columns and more)
+- ``runs``      one row per harvest pass
+- ``fetches``   one row per HTTP attempt
+- ``problems``  what went wrong and was recorded instead of stopping the run
+
+The store never decides what is an article or a duplicate; it writes what it is given,
+each article in its own transaction, so a crash never leaves half an article behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+from harvester.errors import StorageError
+
+Outcome = Literal["new", "updated", "unchanged"]
+
+migrations = Migrations("harvester")
+
+
+@migrations(name="0001_initial")
+def _initial(db: sqlite_utils.Database) -> None:
+    db["articles"].create(  # type: ignore[union-attr]
+        {
+            "id": int,
+            "url": str,
+            "source": str,
+            "channel": str,
+            "title": str,
+            "published_at": str,
+            "body": str,
+            "kind": str,
+            "detail_status": str,
+            "list_title": str,
+            "list_url": str,
+            "author": str,
+            "origin": str,
+            "attachments": str,
+            "family": str,
+            "content_hash": str,
+            "year": int,
+            "month": int,
+            "first_seen_at": str,
+            "updated_at": str,
+            "checked_at": str,
+        },
+        pk="id",
+        not_null={"url", "source", "channel", "title", "body", "kind", "detail_status", "first_seen_at"},
+        defaults={"body": "", "attachments": "[]"},
+    )
+    db["articles"].create_index(["source", "url"], unique=True)  # type: ignore[union-attr]
+    db["articles"].create_index(["channel", "published_at"])  # type: ignore[union-attr]
+    db["runs"].create(  # type: ignore[union-attr]
+        {
+            "id": int,
+            "started_at": str,
+            "finished_at": str,
+            "status": str,
+            "pid": int,
+            "sources": str,
+            "new": int,
+            "updated": int,
+            "failed": int,
+            "message": str,
+        },
+        pk="id",
+    )
+    db["fetches"].create(  # type: ignore[union-attr]
+        {
+            "id": int,
+            "run_id": int,
+            "source": str,
+            "url": str,
+            "method": str,
+            "status": int,
+            "bytes": int,
+            "elapsed_ms": float,
+            "error": str,
+            "attempt": int,
+            "at": str,
+        },
+        pk="id",
+        foreign_keys=[("run_id", "runs", "id")],
+    )
+    db["fetches"].create_index(["run_id"])  # type: ignore[union-attr]
+    db["problems"].create(  # type: ignore[union-attr]
+        {"id": int, "run_id": int, "source": str, "url": str, "kind": str, "message": str, "at": str},
+        pk="id",
+        foreign_keys=[("run_id", "runs", "id")],
+    )
+
+
+@dataclass(frozen=True)
+class ArticleRecord:
+    """One article as the harvester hands it to the store."""
+
+    url: str
+    source: str
+    channel: str
+    title: str
+    published_at: str | None  # ISO 8601, see the contract
+    body: str = ""
+    kind: str = "page"  # page | attachment | offsite | restricted
+    detail_status: str = "ok"  # ok | login-wall | soft-404 | empty | robots | error | not-fetched
+    list_title: str | None = None
+    list_url: str | None = None
+    author: str | None = None
+    origin: str | None = None
+    attachments: tuple[tuple[str, str], ...] = field(default=())  # (name, url)
+
+    @property
+    def content_hash(self) -> str:
+        """Identity of what the article says (for update detection)."""
+        parts = [self.title, self.published_at or "", self.body, json.dumps(self.attachments)]
+        return hashlib.sha1("\x1f".join(parts).encode()).hexdigest()
+
+    def row(self) -> dict[str, Any]:
+        year = month = None
+        if self.published_at:
+            year, month = int(self.published_at[:4]), int(self.published_at[5:7])
+        return {
+            "url": self.url,
+            "source": self.source,
+            "channel": self.channel,
+            "title": self.title,
+            "published_at": self.published_at,
+            "body": self.body,
+            "kind": self.kind,
+            "detail_status": self.detail_status,
+            "list_title": self.list_title,
+            "list_url": self.list_url,
+            "author": self.author,
+            "origin": self.origin,
+            "attachments": json.dumps([{"name": n, "url": u} for n, u in self.attachments], ensure_ascii=False),
+            "content_hash": self.content_hash,
+            "year": year,
+            "month": month,
+        }
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Store:
+    """An open harvester database. Use as a context manager, or call :meth:`close`."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            conn.execute("PRAGMA busy_timeout = 30000")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            self.db = sqlite_utils.Database(conn)
+            migrations.apply(self.db)
+        except (sqlite3.DatabaseError, OSError) as exc:
+            raise StorageError(
+                f"cannot open the database {self.path}: {exc}; check the path and permissions, "
+                "or move a damaged file aside (nothing was written to it)"
+            ) from exc
+        self.conn = conn
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # --- runs, fetches, problems ---------------------------------------------------------
+
+    def begin_run(self, sources: Sequence[str]) -> int:
+        self._interrupt_stale_runs()
+        row = {"started_at": _now(), "status": "running", "pid": os.getpid(), "sources": json.dumps(list(sources))}
+        return self._insert("runs", row)
+
+    def finish_run(self, run_id: int, *, status: str, new: int, updated: int, failed: int, message: str = "") -> None:
+        self._write(
+            "UPDATE runs SET finished_at = ?, status = ?, new = ?, updated = ?, failed = ?, message = ? WHERE id = ?",
+            (_now(), status, new, updated, failed, message, run_id),
+        )
+
+    def _interrupt_stale_runs(self) -> None:
+        """Runs left 'running' by a process that no longer exists were interrupted."""
+        for run_id, pid in self.conn.execute("SELECT id, pid FROM runs WHERE status = 'running'").fetchall():
+            if pid is None or not _process_alive(int(pid)):
+                self._write("UPDATE runs SET status = 'interrupted' WHERE id = ?", (run_id,))
+
+    def record_fetch(self, run_id: int | None, row: dict[str, Any]) -> None:
+        self._insert("fetches", {"run_id": run_id, **row})
+
+    def record_problem(self, run_id: int | None, source: str | None, url: str | None, kind: str, message: str) -> None:
+        row = {"run_id": run_id, "source": source, "url": url, "kind": kind, "message": message, "at": _now()}
+        self._insert("problems", row)
+
+    # --- articles ------------------------------------------------------------------------
+
+    def upsert_article(self, record: ArticleRecord) -> Outcome:
+        """Insert or update one article in its own transaction; say which happened."""
+        row = record.row()
+        now = _now()
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            existing = self.conn.execute(
+                "SELECT id, content_hash FROM articles WHERE source = ? AND url = ?", (record.source, record.url)
+            ).fetchone()
+            if existing is None:
+                self.db.table("articles").insert({**row, "first_seen_at": now, "checked_at": now})
+                outcome: Outcome = "new"
+            elif existing[1] != row["content_hash"]:
+                self.db.table("articles").update(existing[0], {**row, "updated_at": now, "checked_at": now})
+                outcome = "updated"
+            else:
+                self.conn.execute("UPDATE articles SET checked_at = ? WHERE id = ?", (now, existing[0]))
+                outcome = "unchanged"
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise StorageError(
+                f"cannot write article {record.url} to {self.path}: {exc}", source=record.source
+            ) from exc
+        return outcome
+
+    def known_articles(self, source: str) -> dict[str, str]:
+        """url -> detail_status of every stored article of ``source``."""
+        rows = self.conn.execute("SELECT url, detail_status FROM articles WHERE source = ?", (source,))
+        return dict(rows.fetchall())
+
+    def iter_articles(
+        self, *, channel: str | None = None, source: str | None = None, start: str | None = None, end: str | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Rows of ``articles``, optionally limited to a channel, a source and a local-date window [start, end]."""
+        clauses, params = [], []
+        for column, value in (("channel", channel), ("source", source)):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        if start is not None:
+            clauses.append("substr(published_at, 1, 10) >= ?")
+            params.append(start)
+        if end is not None:
+            clauses.append("substr(published_at, 1, 10) <= ?")
+            params.append(end)
+        where = " AND ".join(clauses) or "1"
+        yield from self.db.query(f"SELECT * FROM articles WHERE {where} ORDER BY published_at DESC, id", params)
+
+    # --- plumbing ------------------------------------------------------------------------
+
+    def _insert(self, table: str, row: dict[str, Any]) -> int:
+        try:
+            cursor = self.conn.execute(
+                f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})", list(row.values())
+            )
+        except sqlite3.Error as exc:
+            raise StorageError(f"cannot write to {self.path} ({table}): {exc}") from exc
+        return int(cursor.lastrowid or 0)
+
+    def _write(self, sql: str, params: Sequence[Any]) -> None:
+        try:
+            self.conn.execute(sql, params)
+        except sqlite3.Error as exc:
+            raise StorageError(f"cannot write to {self.path}: {exc}") from exc
+
+    def _rollback(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
