@@ -33,6 +33,7 @@ def test_upsert_reports_new_unchanged_updated(tmp_path: Path) -> None:
     assert len(rows) == 1
     assert rows[0]["updated_at"] is not None
     assert rows[0]["body"].endswith("（更新）。")
+    assert rows[0]["id"] and store_updates(tmp_path / "h.db") == [(rows[0]["id"], "body")]
     assert (rows[0]["year"], rows[0]["month"]) == (2023, 5)
 
 
@@ -57,9 +58,9 @@ def test_window_filter_uses_local_dates_inclusively(tmp_path: Path) -> None:
 def test_reopening_applies_no_migration_twice(tmp_path: Path) -> None:
     Store(tmp_path / "h.db").close()
     with Store(tmp_path / "h.db") as store:
-        applied = store.conn.execute("SELECT name FROM _sqlite_migrations").fetchall()
+        applied = [tuple(r) for r in store.conn.execute("SELECT name FROM _sqlite_migrations")]
         mode = store.conn.execute("PRAGMA journal_mode").fetchone()[0]
-    assert applied == [("0001_initial",)]
+    assert applied == [("0001_initial",), ("0002_incremental_state",)]
     assert mode == "wal"
 
 
@@ -111,9 +112,9 @@ def test_problems_and_fetches_are_recorded(tmp_path: Path) -> None:
         )
         store.record_problem(run_id, "a", "u", "fetch", "gave up")
         store.finish_run(run_id, status="partial", new=0, updated=0, failed=1)
-        fetch = store.conn.execute("SELECT status, error FROM fetches").fetchone()
-        problem = store.conn.execute("SELECT kind, message FROM problems").fetchone()
-        run = store.conn.execute("SELECT status, failed, finished_at IS NOT NULL FROM runs").fetchone()
+        fetch = tuple(store.conn.execute("SELECT status, error FROM fetches").fetchone())
+        problem = tuple(store.conn.execute("SELECT kind, message FROM problems").fetchone())
+        run = tuple(store.conn.execute("SELECT status, failed, finished_at IS NOT NULL FROM runs").fetchone())
     assert fetch == (503, "HTTP 503")
     assert problem == ("fetch", "gave up")
     assert run == ("partial", 1, 1)
@@ -124,3 +125,15 @@ def test_contract_columns_exist(tmp_path: Path) -> None:
         pass
     columns = {row[1] for row in sqlite3.connect(tmp_path / "h.db").execute("PRAGMA table_info(articles)")}
     assert {"url", "source", "channel", "title", "published_at", "body"} <= columns
+
+
+def store_updates(path: Path) -> list[tuple[int, str]]:
+    return [tuple(r) for r in sqlite3.connect(path).execute("SELECT article_id, fields FROM article_updates")]
+
+
+def test_list_page_state_keeps_completeness(tmp_path: Path) -> None:
+    with Store(tmp_path / "h.db") as store:
+        store.save_list_page("s", "http://x/list.htm", etag='"1"', last_modified=None, complete=True)
+        store.save_list_page("s", "http://x/list.htm", etag='"2"', last_modified="Fri", complete=False)
+        state = store.list_pages("s")["http://x/list.htm"]
+    assert (state.etag, state.last_modified, state.complete) == ('"2"', "Fri", True)

@@ -105,6 +105,51 @@ def _initial(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="0002_incremental_state")
+def _incremental_state(db: sqlite_utils.Database) -> None:
+    db["list_pages"].create(  # type: ignore[union-attr]
+        {"source": str, "url": str, "etag": str, "last_modified": str, "complete_at": str, "checked_at": str},
+        pk=("source", "url"),
+    )
+    db["run_sources"].create(  # type: ignore[union-attr]
+        {
+            "run_id": int,
+            "source": str,
+            "list_pages": int,
+            "entries": int,
+            "new": int,
+            "updated": int,
+            "failed": int,
+            "robots": int,
+            "warnings": str,
+        },
+        pk=("run_id", "source"),
+        foreign_keys=[("run_id", "runs", "id")],
+    )
+    db["article_updates"].create(  # type: ignore[union-attr]
+        {"id": int, "article_id": int, "detected_at": str, "old_hash": str, "new_hash": str, "fields": str},
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+
+
+@dataclass(frozen=True)
+class KnownArticle:
+    """What the store remembers of an article, for incremental decisions."""
+
+    detail_status: str
+    published_at: str | None
+
+
+@dataclass(frozen=True)
+class ListPageState:
+    """Validators of a list page, and whether its column was ever crawled to the end."""
+
+    etag: str | None
+    last_modified: str | None
+    complete: bool
+
+
 @dataclass(frozen=True)
 class ArticleRecord:
     """One article as the harvester hands it to the store."""
@@ -165,6 +210,7 @@ class Store:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA busy_timeout = 30000")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
@@ -206,6 +252,10 @@ class Store:
             if pid is None or not _process_alive(int(pid)):
                 self._write("UPDATE runs SET status = 'interrupted' WHERE id = ?", (run_id,))
 
+    def record_source_run(self, run_id: int, row: dict[str, Any]) -> None:
+        """What one source's pass did (new, updated, failed, robots, warnings)."""
+        self._insert("run_sources", {"run_id": run_id, **row})
+
     def record_fetch(self, run_id: int | None, row: dict[str, Any]) -> None:
         self._insert("fetches", {"run_id": run_id, **row})
 
@@ -222,16 +272,25 @@ class Store:
         try:
             self.conn.execute("BEGIN IMMEDIATE")
             existing = self.conn.execute(
-                "SELECT id, content_hash FROM articles WHERE source = ? AND url = ?", (record.source, record.url)
+                "SELECT * FROM articles WHERE source = ? AND url = ?", (record.source, record.url)
             ).fetchone()
             if existing is None:
                 self.db.table("articles").insert({**row, "first_seen_at": now, "checked_at": now})
                 outcome: Outcome = "new"
-            elif existing[1] != row["content_hash"]:
-                self.db.table("articles").update(existing[0], {**row, "updated_at": now, "checked_at": now})
+            elif existing["content_hash"] != row["content_hash"]:
+                self.db.table("articles").update(existing["id"], {**row, "updated_at": now, "checked_at": now})
+                changed = [k for k in ("title", "published_at", "body", "attachments") if existing[k] != row[k]]
+                update = {
+                    "article_id": existing["id"],
+                    "detected_at": now,
+                    "old_hash": existing["content_hash"],
+                    "new_hash": row["content_hash"],
+                    "fields": ",".join(changed),
+                }
+                self.db.table("article_updates").insert(update)
                 outcome = "updated"
             else:
-                self.conn.execute("UPDATE articles SET checked_at = ? WHERE id = ?", (now, existing[0]))
+                self.conn.execute("UPDATE articles SET checked_at = ? WHERE id = ?", (now, existing["id"]))
                 outcome = "unchanged"
             self.conn.execute("COMMIT")
         except sqlite3.Error as exc:
@@ -241,10 +300,30 @@ class Store:
             ) from exc
         return outcome
 
-    def known_articles(self, source: str) -> dict[str, str]:
-        """url -> detail_status of every stored article of ``source``."""
-        rows = self.conn.execute("SELECT url, detail_status FROM articles WHERE source = ?", (source,))
-        return dict(rows.fetchall())
+    def known_articles(self, source: str) -> dict[str, KnownArticle]:
+        """url -> what is known of every stored article of ``source``."""
+        rows = self.conn.execute("SELECT url, detail_status, published_at FROM articles WHERE source = ?", (source,))
+        return {url: KnownArticle(status, published) for url, status, published in rows}
+
+    def list_pages(self, source: str) -> dict[str, ListPageState]:
+        """url -> validators and completeness of the list pages of ``source``."""
+        rows = self.conn.execute(
+            "SELECT url, etag, last_modified, complete_at FROM list_pages WHERE source = ?", (source,)
+        )
+        return {url: ListPageState(etag, modified, complete is not None) for url, etag, modified, complete in rows}
+
+    def save_list_page(
+        self, source: str, url: str, *, etag: str | None, last_modified: str | None, complete: bool = False
+    ) -> None:
+        """Remember a list page's validators (and, for a column's first page, that the column was crawled)."""
+        now = _now()
+        self._write(
+            "INSERT INTO list_pages (source, url, etag, last_modified, complete_at, checked_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (source, url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified, "
+            "complete_at = coalesce(excluded.complete_at, complete_at), checked_at = excluded.checked_at",
+            (source, url, etag, last_modified, now if complete else None, now),
+        )
 
     def iter_articles(
         self, *, channel: str | None = None, source: str | None = None, start: str | None = None, end: str | None = None

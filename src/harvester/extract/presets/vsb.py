@@ -150,7 +150,11 @@ def _pager(root: LexborNode) -> LexborNode | None:
     pager = root.css_first("div.pb_sys_common") or root.css_first(".p_pages")
     if pager is not None:
         return pager
-    return next((node for node in root.css("[id^=fanye]") if (node.attributes.get("id") or "")[5:].isdigit()), None)
+    cell = next((node for node in root.css("[id^=fanye]") if (node.attributes.get("id") or "")[5:].isdigit()), None)
+    if cell is None:
+        return None
+    # The count (共33条 1/3) sits in td#fanyeNNN; its links are often in the next cell: take the whole row.
+    return cell.parent if cell.tag == "td" and cell.parent is not None else cell
 
 
 def _next_request(pager: LexborNode, base: str) -> tuple[Request, ...]:

@@ -57,6 +57,9 @@ _ROW_CSS = (
     ".wp_article_list li",
     "li.news",
     ".wp_article_list_table tr",
+    ".news_list_portal > .item",
+    ".news_list_portal > div",
+    ".news_list > div",
 )
 _LINK_CSS = ".news_title a, .Article_Title a, .news_title, .Article_Title"
 _DATE_CSS = (".news_meta", ".Article_PublishDate", ".news_date", ".date", ".news_time", ".time")

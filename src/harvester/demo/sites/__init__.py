@@ -1,0 +1,1 @@
+"""Page rendering of the simulated sites, one module per CMS family."""

@@ -1,0 +1,54 @@
+"""The ground truth a harvest of the served world must reproduce."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from harvester.demo.world import CHANNELS, World
+
+
+@dataclass(frozen=True)
+class TruthArticle:
+    """One row harvester must store: one article of one source."""
+
+    source: str  # source id in the generated sources.yaml
+    channel: str  # department | campus | provincial
+    url: str  # absolute URL, canonical form, as the list links it
+    title: str  # the full title
+    published: str  # "2023-05-12" or "2023-05-12T10:20:00+08:00"
+    kind: str  # page | attachment | offsite | restricted
+    relevant: bool  # passes the source's match filter
+    body_snippet: str  # a phrase of the extracted body ("" unless kind == "page")
+
+
+def truth_rows(world: World, origins: dict[str, str]) -> list[TruthArticle]:
+    """Every (source, article) pair of the world, in source and list order."""
+    rows = []
+    for source in world.sources:
+        for entry in world.columns[source.site, source.column].entries:
+            article = world.articles[entry.key]
+            rows.append(
+                TruthArticle(
+                    source=source.id,
+                    channel=source.channel,
+                    url=world.url(article, origins),
+                    title=article.title,
+                    published=article.published,
+                    kind=article.kind,
+                    relevant=world.relevant(source, article),
+                    body_snippet=world.snippet(article),
+                )
+            )
+    return rows
+
+
+def count_expected(world: World, start: date, end: date) -> dict[str, int]:
+    """Per channel: distinct relevant articles published within ``[start, end]`` (both inclusive)."""
+    seen: dict[str, set[str]] = {channel: set() for channel, _ in CHANNELS}
+    for source in world.sources:
+        for entry in world.columns[source.site, source.column].entries:
+            article = world.articles[entry.key]
+            if start <= article.when.date() <= end and world.relevant(source, article):
+                seen[source.channel].add(article.key)
+    return {channel: len(keys) for channel, keys in seen.items()}

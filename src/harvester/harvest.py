@@ -1,0 +1,440 @@
+"""One harvest pass: for each source, its list pages -> entries -> articles -> the store.
+
+The pass never stops for one bad page: a failed request or an unreadable page is recorded
+(``fetches``, ``problems``) and the run goes on. Entries that point off-site or to a file
+are stored from what the list says; they are still publications of that column.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+from harvester.config import Config, Source
+from harvester.errors import ExtractionError, FetchError, NotAnArticle, RobotsDisallowed
+from harvester.extract import parse_article, parse_list
+from harvester.extract.dates import date_from_url
+from harvester.extract.model import ArticleFields, DateValue, ListEntry, Page, Request
+from harvester.fetch import Fetched, Fetcher, FetchRecord, Validators
+from harvester.normalize import canonical_url
+from harvester.store import ArticleRecord, Outcome, Store
+
+log = logging.getLogger(__name__)
+
+ATTACHMENT_SUFFIXES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".zip", ".rar", ".7z", ".wps", ".txt")
+ATTACHMENT_MARKERS = ("/system/_content/download.jsp", "/_upload/article/files/", "/module/download/")
+DETAIL_CONCURRENCY = 16  # detail pages in flight per source; the fetcher's per-host limit still applies
+
+
+class Progress(Protocol):
+    """What the harvest tells an operator's display while it runs."""
+
+    def page_done(self, source: str, *, new: int, updated: int, failed: int) -> None: ...
+
+
+@dataclass
+class SourceSummary:
+    """What one source's pass did."""
+
+    source: str
+    list_pages: int = 0
+    entries: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    robots: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def count(self, outcome: Outcome) -> None:
+        setattr(self, outcome, getattr(self, outcome) + 1)
+
+
+@dataclass
+class RunSummary:
+    """What a whole pass did; ``run_id`` is the row in the ``runs`` table."""
+
+    run_id: int
+    sources: list[SourceSummary]
+
+    @property
+    def new(self) -> int:
+        return sum(s.new for s in self.sources)
+
+    @property
+    def updated(self) -> int:
+        return sum(s.updated for s in self.sources)
+
+    @property
+    def failed(self) -> int:
+        return sum(s.failed for s in self.sources)
+
+
+class Harvester:
+    """Runs harvest passes of a configuration into a store.
+
+    ``fetcher_factory`` builds the HTTP client (tests inject transports and clocks through it);
+    ``today`` supplies the date that year-less list dates fall back to; articles published within
+    ``recheck_days`` of it are fetched again to notice updates.
+    """
+
+    def __init__(
+        self,
+        config: Config,
+        store: Store,
+        *,
+        fetcher_factory: Callable[[Callable[[FetchRecord], None]], Fetcher] | None = None,
+        today: Callable[[], date] | None = None,
+        progress: Progress | None = None,
+        recheck_days: int = 14,
+    ) -> None:
+        self.config = config
+        self.store = store
+        self._fetcher_factory = fetcher_factory or (lambda on_record: Fetcher(config.fetch, on_record=on_record))
+        self._today = today or (lambda: datetime.now(config.timezone).date())
+        self._progress = progress
+        self.recheck_days = recheck_days
+
+    def run(self, source_ids: Sequence[str] | None = None) -> RunSummary:
+        """Harvest the given sources (default: all) once, synchronously."""
+        return asyncio.run(self.run_async(source_ids))
+
+    async def run_async(self, source_ids: Sequence[str] | None = None) -> RunSummary:
+        sources = [self.config.source(s) for s in source_ids] if source_ids else list(self.config.sources)
+        run_id = self.store.begin_run([s.id for s in sources])
+        summaries: list[SourceSummary] = []
+        try:
+            async with self._fetcher_factory(lambda record: self._record_fetch(run_id, record)) as fetcher:
+                jobs = [_SourcePass(self, fetcher, run_id, source).run() for source in sources]
+                summaries = list(await asyncio.gather(*jobs))
+        except BaseException:
+            self.store.finish_run(run_id, status="interrupted", new=0, updated=0, failed=0)
+            raise
+        summary = RunSummary(run_id, summaries)
+        status = "ok" if not summary.failed else "partial"
+        self.store.finish_run(run_id, status=status, new=summary.new, updated=summary.updated, failed=summary.failed)
+        return summary
+
+    def _record_fetch(self, run_id: int, record: FetchRecord) -> None:
+        self.store.record_fetch(
+            run_id,
+            {
+                "source": record.source,
+                "url": record.url,
+                "method": record.method,
+                "status": record.status,
+                "bytes": record.bytes,
+                "elapsed_ms": round(record.elapsed_ms, 1),
+                "error": record.error,
+                "attempt": record.attempt,
+                "at": record.at,
+            },
+        )
+
+
+@dataclass(frozen=True)
+class _Listing:
+    """A list page as read: where it ended up, its entries, what to visit next, its validators."""
+
+    url: str
+    entries: tuple[ListEntry, ...]
+    following: tuple[Request, ...]
+    etag: str | None
+    last_modified: str | None
+
+
+UNCHANGED = "unchanged"  # a list page answered 304 Not Modified
+
+
+class _SourcePass:
+    """One source, one pass: crawl its list columns, then its new, failed and recent articles.
+
+    Incremental: once a column has been crawled to its end, later passes revalidate its pages
+    (ETag/Last-Modified), stop at the first page that holds only known entries (pinned ones
+    aside), and fetch article pages only for new entries, entries that failed before, and
+    articles published within ``recheck_days`` (to notice updates).
+    """
+
+    def __init__(self, harvester: Harvester, fetcher: Fetcher, run_id: int, source: Source) -> None:
+        self.h = harvester
+        self.fetcher = fetcher
+        self.run_id = run_id
+        self.source = source
+        self.summary = SourceSummary(source.id)
+        self.home_hosts = {_netloc(u) for u in source.urls} | set(source.allowed_hosts)
+        self.seen: set[str] = set()  # canonical entry URLs met in this pass
+        self.reference = harvester._today()  # year of year-less dates: nearest dated neighbour, else today
+        self.recheck_from = (self.reference - timedelta(days=harvester.recheck_days)).isoformat()
+        self.limit = asyncio.Semaphore(DETAIL_CONCURRENCY)
+        self.known = harvester.store.known_articles(source.id)
+        self.list_state = harvester.store.list_pages(source.id)
+        self.validators: dict[str, tuple[str | None, str | None]] = {}
+        self.completed: set[str] = set()
+
+    async def run(self) -> SourceSummary:
+        tasks: list[asyncio.Task[None]] = []
+        for start in self.source.urls:
+            await self._crawl_column(start, tasks)
+        await asyncio.gather(*tasks)
+        for url, (etag, modified) in self.validators.items():  # only now: every entry of these pages is stored
+            self.h.store.save_list_page(
+                self.source.id, url, etag=etag, last_modified=modified, complete=url in self.completed
+            )
+        row = dataclasses.asdict(self.summary)
+        del row["source"], row["unchanged"]
+        self.h.store.record_source_run(
+            self.run_id, {**row, "source": self.source.id, "warnings": json.dumps(row["warnings"], ensure_ascii=False)}
+        )
+        return self.summary
+
+    # --- lists ---------------------------------------------------------------------------
+
+    async def _crawl_column(self, start: str, tasks: list[asyncio.Task[None]]) -> None:
+        """Follow one column's pager until it ends, cycles, stops bringing news, or hits a limit."""
+        state = self.list_state.get(start)
+        incremental = state is not None and state.complete
+        queue, visited, in_column, pages, failed = [Request(start)], set[str](), set[str](), 0, False
+        while queue and pages < self.source.max_pages:
+            request = queue.pop(0)
+            if request.key in visited:
+                continue
+            visited.add(request.key)
+            listing = await self._list_page(request, conditional=incremental)
+            failed = failed or listing is None
+            if listing is None:
+                continue
+            pages += 1
+            if listing == UNCHANGED:
+                break  # 304: nothing new on this page, so nothing new beyond it
+            assert isinstance(listing, _Listing)
+            self.validators[request.url] = (listing.etag, listing.last_modified)
+            if not listing.entries and request.url == start:
+                self._warn(start, "redesign", "the first list page yields no entries; has the site been redesigned?")
+            urls = [canonical_url(e.url) for e in listing.entries]
+            news = self._schedule(listing, urls, tasks)
+            fresh_in_column = set(urls) - in_column
+            in_column.update(urls)
+            if not fresh_in_column or self._older_than_since(listing.entries) or (incremental and not news):
+                break  # a cycling/endless pager, entries older than `since`, or only known entries
+            queue.extend(r for r in listing.following if r.key not in visited)
+        self.summary.list_pages += pages
+        if queue and pages >= self.source.max_pages:
+            self._warn(start, "max-pages", f"stopped at max_pages={self.source.max_pages}; raise it to go further back")
+        if not failed:
+            self.completed.add(start)
+            self.validators.setdefault(start, (state.etag, state.last_modified) if state else (None, None))
+
+    def _schedule(self, listing: _Listing, urls: Sequence[str], tasks: list[asyncio.Task[None]]) -> int:
+        """Start harvesting the entries that need it; return how many entries are new to the store."""
+        news = 0
+        for (entry, day), url in zip(self._dated(listing.entries), urls, strict=True):
+            if url not in self.known and not entry.pinned:
+                news += 1
+            if url in self.seen or not self._needs_harvest(url):
+                continue
+            self.seen.add(url)
+            tasks.append(asyncio.create_task(self._harvest_entry(entry, url, day, listing.url)))
+        return news
+
+    def _needs_harvest(self, url: str) -> bool:
+        known = self.known.get(url)
+        if known is None or known.detail_status == "error":
+            return True
+        return bool(known.published_at and known.published_at[:10] >= self.recheck_from)
+
+    async def _list_page(self, request: Request, *, conditional: bool) -> _Listing | str | None:
+        state = self.list_state.get(request.url) if conditional else None
+        validators = Validators(state.etag, state.last_modified) if state else None
+        fetched = await self._fetch(request, role="list page", validators=validators)
+        if fetched is None:
+            return None
+        if fetched.status == 304:
+            return UNCHANGED
+        try:
+            listing = parse_list(
+                Page(fetched.url, fetched.html), preset=self.source.preset, selectors=self.source.selectors
+            )
+        except ExtractionError as exc:
+            self._problem(fetched.url, "list", f"cannot read the list page: {exc.message}")
+            return None
+        return _Listing(fetched.url, listing.entries, listing.next, fetched.etag, fetched.last_modified)
+
+    def _dated(self, entries: Sequence[ListEntry]) -> list[tuple[ListEntry, date | datetime | None]]:
+        """Resolve list dates in page order; a year-less date takes the year of its nearest dated neighbour."""
+        result: list[tuple[ListEntry, date | datetime | None]] = []
+        for entry in entries:
+            day = None
+            if entry.date is not None:
+                day = entry.date.resolve(self.h.config.timezone, self.reference)
+                if entry.date.year is not None and not entry.pinned:
+                    self.reference = _as_date(day)
+            result.append((entry, day))
+        return result
+
+    def _older_than_since(self, entries: Sequence[ListEntry]) -> bool:
+        since = self.source.since
+        if since is None:
+            return False
+        dated = [e.date for e in entries if not e.pinned and e.date is not None and e.date.year is not None]
+        tz = self.h.config.timezone
+        return bool(dated) and all(_as_date(d.resolve(tz, self.reference)) < since for d in dated)
+
+    # --- articles ------------------------------------------------------------------------
+
+    async def _harvest_entry(self, entry: ListEntry, url: str, list_day: date | datetime | None, list_url: str) -> None:
+        async with self.limit:
+            self.summary.entries += 1
+            record = self._from_list(entry, url, list_day, list_url)
+            if _netloc(url) not in self.home_hosts and urlsplit(url).hostname not in self.home_hosts:
+                record = _replace(record, kind="offsite", detail_status="not-fetched")
+            elif _is_attachment(url):
+                record = _replace(record, kind="attachment", detail_status="not-fetched")
+            else:
+                record = await self._with_detail(record, entry, list_day)
+            if record.published_at is None:
+                self._problem(url, "no-date", "no publication date on the list, the page or in the URL; not counted")
+            self._store(record)
+
+    def _from_list(self, entry: ListEntry, url: str, day: date | datetime | None, list_url: str) -> ArticleRecord:
+        return ArticleRecord(
+            url=url,
+            source=self.source.id,
+            channel=self.source.channel,
+            title=_clean_list_title(entry.title),
+            published_at=_iso(day) if day is not None else _iso_value(date_from_url(url), self),
+            list_title=entry.title,
+            list_url=list_url,
+        )
+
+    async def _with_detail(
+        self, record: ArticleRecord, entry: ListEntry, list_day: date | datetime | None
+    ) -> ArticleRecord:
+        try:
+            fetched = await self._fetch(Request(entry.url), role="article", quiet_robots=True)
+        except RobotsDisallowed:
+            self.summary.robots += 1
+            return _replace(record, kind="restricted", detail_status="robots")
+        if fetched is None:
+            return _replace(record, detail_status="error")
+        try:
+            fields = parse_article(
+                Page(fetched.url, fetched.html), preset=self.source.preset, selectors=self.source.selectors
+            )
+        except NotAnArticle as exc:
+            return _replace(record, kind="restricted", detail_status=exc.reason)
+        except ExtractionError as exc:
+            self._problem(fetched.url, "article", f"cannot read the article: {exc.message}")
+            return _replace(record, detail_status="error")
+        return self._merge(record, fields, entry, list_day)
+
+    def _merge(
+        self, record: ArticleRecord, fields: ArticleFields, entry: ListEntry, list_day: date | datetime | None
+    ) -> ArticleRecord:
+        published = record.published_at
+        detail_day = _resolve(fields.date, self)
+        if detail_day is not None and ((fields.date and fields.date.year is not None) or published is None):
+            published = _prefer_time(detail_day, list_day)
+        return _replace(
+            record,
+            title=_pick_title(entry.title, fields.title),
+            published_at=published,
+            body=fields.body,
+            author=fields.author,
+            origin=fields.origin,
+            attachments=tuple((a.name, a.url) for a in fields.attachments),
+        )
+
+    def _store(self, record: ArticleRecord) -> None:
+        outcome = self.h.store.upsert_article(record)
+        self.summary.count(outcome)
+        if self.h._progress is not None:
+            self.h._progress.page_done(
+                self.source.id, new=self.summary.new, updated=self.summary.updated, failed=self.summary.failed
+            )
+
+    # --- plumbing ------------------------------------------------------------------------
+
+    async def _fetch(
+        self, request: Request, *, role: str, quiet_robots: bool = False, validators: Validators | None = None
+    ) -> Fetched | None:
+        try:
+            return await self.fetcher.fetch(request, source=self.source.id, validators=validators)
+        except RobotsDisallowed:
+            if quiet_robots:
+                raise
+            self.summary.robots += 1
+            self._problem(request.url, "robots", f"robots.txt forbids this {role}; not fetched")
+        except FetchError as exc:
+            self.summary.failed += 1
+            self._problem(request.url, "fetch", f"{role}: {exc.message}")
+        return None
+
+    def _problem(self, url: str | None, kind: str, message: str) -> None:
+        log.warning("[%s] %s: %s", self.source.id, url, message)
+        self.h.store.record_problem(self.run_id, self.source.id, url, kind, message)
+
+    def _warn(self, url: str, kind: str, message: str) -> None:
+        self.summary.warnings.append(message)
+        self._problem(url, kind, message)
+
+
+def _netloc(url: str) -> str:
+    """host[:port] of a canonical URL: two sites on one host differ by port."""
+    return urlsplit(canonical_url(url)).netloc
+
+
+def _is_attachment(url: str) -> bool:
+    path = urlsplit(url).path.lower()
+    return path.endswith(ATTACHMENT_SUFFIXES) or any(marker in url for marker in ATTACHMENT_MARKERS)
+
+
+def _clean_list_title(title: str) -> str:
+    return title.strip()
+
+
+def _pick_title(list_title: str, detail_title: str | None) -> str:
+    """The detail page's full title, unless it is clearly not this article's (a site name, say)."""
+    shown = list_title.strip()
+    stem = shown.rstrip(".…").strip()
+    if not detail_title:
+        return shown
+    if stem in detail_title or shown != stem or len(detail_title) >= len(shown):
+        return detail_title.strip()
+    return shown
+
+
+def _resolve(value: DateValue | None, part: _SourcePass) -> date | datetime | None:
+    return None if value is None else value.resolve(part.h.config.timezone, part.reference)
+
+
+def _iso_value(value: DateValue | None, part: _SourcePass) -> str | None:
+    day = _resolve(value, part)
+    return None if day is None else _iso(day)
+
+
+def _prefer_time(detail: date | datetime, listed: date | datetime | None) -> str:
+    """The detail date, keeping the list's time of day when only the list shows one for the same day."""
+    if not isinstance(detail, datetime) and isinstance(listed, datetime) and listed.date() == detail:
+        return _iso(listed)
+    return _iso(detail)
+
+
+def _iso(value: date | datetime) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    return value.isoformat()
+
+
+def _as_date(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _replace(record: ArticleRecord, **changes: Any) -> ArticleRecord:
+    return dataclasses.replace(record, **changes)

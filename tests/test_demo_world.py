@@ -1,0 +1,323 @@
+"""The demo world: determinism, scale, serving, pagination schemes, robots, faults, hostile answers."""
+
+from __future__ import annotations
+
+import gzip
+import http.client
+import re
+import zlib
+from collections import Counter
+from collections.abc import Iterator
+from datetime import date
+from itertools import combinations
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+import yaml
+
+import harvester.demo as demo
+from harvester.demo import Faults, Served, TruthArticle, build_world, serve_world
+from harvester.demo.text import UF_TERMS
+
+FAKE_ORIGINS = {"dept": "http://d", "news": "http://n", "prov": "http://p"}
+WINDOW = (date(2022, 9, 1), date(2023, 8, 31))
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[Served]:
+    with serve_world(build_world(scale=1, seed=0), hostile=True) as running:
+        yield running
+
+
+def get(url: str, limit: int | None = None) -> tuple[int, http.client.HTTPMessage, bytes]:
+    """GET without following redirects; read at most ``limit`` bytes of the body."""
+    parts = urlsplit(url)
+    assert parts.hostname == "127.0.0.1"
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    try:
+        connection.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""))
+        response = connection.getresponse()
+        body = response.read(limit) if limit is not None else response.read()
+        return response.status, response.headers, body
+    finally:
+        connection.close()
+
+
+def rows_of(served: Served, source: str) -> list[TruthArticle]:
+    return [row for row in served.truth() if row.source == source]
+
+
+def test_public_api_is_complete() -> None:
+    for name in demo.__all__:
+        assert hasattr(demo, name), name
+    assert {"build_world", "serve_world", "Faults", "Served", "TruthArticle", "World"} <= set(demo.__all__)
+
+
+def test_same_seed_same_truth_other_seed_other_truth() -> None:
+    from harvester.demo.truth import truth_rows
+
+    first = truth_rows(build_world(1, seed=3), FAKE_ORIGINS)
+    again = truth_rows(build_world(1, seed=3), FAKE_ORIGINS)
+    other = truth_rows(build_world(1, seed=4), FAKE_ORIGINS)
+    assert first == again
+    assert [row.title for row in first] != [row.title for row in other]
+
+
+def test_scale_multiplies_regular_articles() -> None:
+    def regular(world: demo.World) -> Counter[str]:
+        return Counter(
+            a.column
+            for a in world.articles.values()
+            if re.fullmatch(r"(dept-gzdt|dept-tzgg|news-lgyw|news-zhxw|prov)-\d+", a.key)
+        )
+
+    one, three = regular(build_world(1)), regular(build_world(3))
+    assert one and all(three[column] == 3 * count for column, count in one.items())
+    for column in build_world(1).columns.values():
+        assert 30 <= len(column.entries) <= 60, column.key
+
+
+def test_relevance_agrees_with_topic_and_filter() -> None:
+    world = build_world(1, seed=5)
+    news = [a for a in world.articles.values() if a.site == "news"]
+    for article in news:
+        content = article.title + "".join(world.body(article))
+        has_term = any(term in content for term in UF_TERMS)
+        assert has_term == (article.topic in ("uf", "mixed")), article.key
+    assert any(a.topic == "mixed" and not any(t in a.title for t in UF_TERMS) for a in news)
+
+
+def test_bodies_of_different_articles_are_not_near_duplicates() -> None:
+    world = build_world(1, seed=0)
+
+    def shingles(key: str) -> set[str]:
+        body = "".join(world.body(world.articles[key]))
+        return {body[i : i + 3] for i in range(len(body) - 2)}
+
+    keys = [k for k, a in world.articles.items() if a.site == "news" and a.variant != "repost"]
+    sets = {key: shingles(key) for key in keys}
+    worst = max(len(sets[a] & sets[b]) / len(sets[a] | sets[b]) for a, b in combinations(keys, 2))
+    assert worst < 0.5
+
+
+def test_truth_covers_all_kinds_and_quirks(served: Served) -> None:
+    truth = served.truth()
+    kinds = Counter(row.kind for row in truth)
+    assert set(kinds) == {"page", "attachment", "offsite", "restricted"}
+    assert all(row.body_snippet for row in truth if row.kind == "page")
+    assert all(not row.body_snippet for row in truth if row.kind != "page")
+    dept = [row for row in truth if row.channel == "department"]
+    shared = Counter(row.url for row in dept)
+    assert sorted(shared.values())[-2:] == [2, 2]  # listed in both columns (one via content.jsp)
+    recurring = [row for row in dept if row.title == "党外代表人士读书会（第3期）"]
+    assert len({row.url for row in recurring}) == 2 and len({row.published for row in recurring}) == 2
+    assert any("T" in row.published for row in dept) and any("T" not in row.published for row in dept)
+    assert any(row.url.startswith("https://mp.weixin.qq.com/") for row in dept)
+    assert any(row.url.startswith(served.origins["news"]) for row in dept)
+
+
+def test_expected_counts_equal_distinct_urls_per_channel(served: Served) -> None:
+    start, end = WINDOW
+    urls: dict[str, set[str]] = {"department": set(), "campus": set(), "provincial": set()}
+    for row in served.truth():
+        if row.relevant and start <= date.fromisoformat(row.published[:10]) <= end:
+            urls[row.channel].add(row.url)
+    expected = served.expected_counts(start, end)
+    assert expected == {channel: len(found) for channel, found in urls.items()}
+    assert all(count > 0 for count in expected.values())
+    total = served.expected_counts(date(2000, 1, 1), date(2100, 1, 1))
+    assert all(total[c] > expected[c] for c in total)
+
+
+def test_every_page_answers_with_title_and_snippet(served: Served) -> None:
+    for row in served.truth():
+        if row.kind != "page":
+            continue
+        status, _, body = get(row.url)
+        assert status == 200, row.url
+        text = body.decode("gbk" if row.channel == "provincial" else "utf-8")
+        assert row.title in text and row.body_snippet in text, row.url
+
+
+def test_restricted_and_offsite_entries(served: Served) -> None:
+    rows = rows_of(served, "dept-gzdt")
+    restricted = [row for row in rows if row.kind == "restricted"]
+    assert len(restricted) == 3
+    texts = [get(row.url)[2].decode("utf-8") for row in restricted]
+    assert sum("<title>系统提示</title>" in text for text in texts) == 2
+    assert sum("页面不存在" in text for text in texts) == 1
+    assert all(get(row.url)[0] == 200 for row in restricted)
+    attachment = next(row for row in rows if row.kind == "attachment")
+    assert get(attachment.url)[1]["Content-Type"] == "application/pdf"
+
+
+def _walk(first: str, next_link: re.Pattern[str], item: re.Pattern[str]) -> list[tuple[str, list[str]]]:
+    """Follow the pager from ``first``; return (page URL, absolute item URLs) per page."""
+    pages, url = [], first
+    while url and len(pages) < 100:
+        status, _, body = get(url)
+        assert status == 200, url
+        text = body.decode("utf-8")
+        pages.append((url, [urljoin(url, href.replace("&amp;", "&")) for href in item.findall(text)]))
+        found = next_link.search(text)
+        url = urljoin(url, found.group(1)) if found and not found.group(1).startswith("javascript") else ""
+    return pages
+
+
+def _canonical_vsb(url: str) -> str:
+    found = re.search(r"content\.jsp\?.*wbtreeid=(\d+)&wbnewsid=(\d+)", url)
+    return urljoin(url, f"/info/{found.group(1)}/{found.group(2)}.htm") if found else url
+
+
+def _assert_each_once(rows: list[TruthArticle], pages: list[tuple[str, list[str]]]) -> None:
+    seen = Counter(link for _, links in pages for link in links)
+    for row in rows:
+        assert seen[row.url] == 1, row.url
+    assert len(rows) == sum(seen.values())
+
+
+@pytest.mark.parametrize(
+    ("source", "path", "next_link"),
+    [
+        ("dept-gzdt", "/gzdt.htm", r'<span class="p_next p_fun"><a href="([^"]+)">下页'),
+        ("dept-tzgg", "/tzgg.htm", r'<a href="([^"]+)" class="Next">下页'),
+    ],
+)
+def test_vsb_lists_are_numbered_downwards(served: Served, source: str, path: str, next_link: str) -> None:
+    origin = served.origins["dept"]
+    item = re.compile(r'id="line_u\d+_\d+">(?:<td>)?(?:<img[^>]*><span class="zd">\[置顶\]</span>)?<a href="([^"]+)"')
+    pages = _walk(origin + path, re.compile(next_link), item)
+    total = len(pages)
+    assert total >= 3
+    key = path[1:-4]
+    assert [url for url, _ in pages] == [origin + path] + [f"{origin}/{key}/{total - n}.htm" for n in range(1, total)]
+    assert all(not link.startswith(f"{origin}/{key}/") for _, links in pages for link in links)
+    canonical = [(url, [_canonical_vsb(link) for link in links]) for url, links in pages]
+    _assert_each_once(rows_of(served, source), canonical)
+    assert get(f"{origin}/{key}/{total}.htm")[0] == 404
+
+
+@pytest.mark.parametrize(("source", "path"), [("news-lgyw", "/1058/list.htm"), ("news-zhxw", "/zhxw/list.htm")])
+def test_webplus_lists_are_numbered_upwards(served: Served, source: str, path: str) -> None:
+    origin = served.origins["news"]
+    next_link = re.compile(r'<a class="next" href="([^"]+)"')
+    item = re.compile(r"""news_title"><a href=['"]([^'"]+)['"]""")
+    pages = _walk(origin + path, next_link, item)
+    base = origin + path[: -len("list.htm")]
+    assert [url for url, _ in pages] == [base + "list.htm"] + [f"{base}list{n}.htm" for n in range(2, len(pages) + 1)]
+    last = get(pages[-1][0])[2].decode("utf-8")
+    assert f'<em class="all_pages">{len(pages)}</em>' in last and 'class="next" href="javascript:void(0);"' in last
+    _assert_each_once(rows_of(served, source), pages)
+
+
+def test_trs_list_pages_follow_create_page_html(served: Served) -> None:
+    origin = served.origins["prov"]
+    status, headers, body = get(origin + "/xwzx/gxtz/index.html")
+    assert status == 200 and "charset" not in headers["Content-Type"]
+    count = int(re.search(r"var countPage = (\d+)", body.decode("gbk")).group(1))  # type: ignore[union-attr]
+    pages = []
+    for index in range(count):
+        url = origin + ("/xwzx/gxtz/index.html" if index == 0 else f"/xwzx/gxtz/index_{index}.html")
+        text = get(url)[2].decode("gbk")
+        pages.append((url, [urljoin(url, href) for href in re.findall(r'<li><a href="([^"]+)"', text)]))
+    _assert_each_once(rows_of(served, "prov-gxtz"), pages)
+
+
+def test_charset_quirks_of_news_details(served: Served) -> None:
+    world = served.world
+    for key, header in (("news-gbk-header", "text/html; charset=gbk"), ("news-no-charset", "text/html")):
+        article = world.articles[key]
+        _, headers, body = get(world.url(article, served.origins))
+        assert headers["Content-Type"] == header
+        assert article.title in body.decode("utf-8") and '<meta charset="utf-8" />' in body.decode("utf-8")
+
+
+def test_robots_txt_lists_the_disallowed_paths(served: Served) -> None:
+    for site, prefixes in served.disallowed_by_site().items():
+        status, _, body = get(served.origins[site] + "/robots.txt")
+        assert status == 200
+        assert re.findall(r"^Disallow: (\S+)$", body.decode(), re.M) == prefixes
+    robots_row = next(row for row in served.truth() if "/info/1999/" in row.url)
+    assert robots_row.kind == "restricted" and "/info/1999/" in served.disallowed_paths()
+
+
+def test_write_config_is_yaml_with_every_source(served: Served, tmp_path: Path) -> None:
+    path = served.write_config(tmp_path / "sources.yaml", delay=0.25, per_host=2)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    ids = [source["id"] for source in data["sources"]]
+    assert ids == ["dept-gzdt", "dept-tzgg", "news-lgyw", "news-zhxw", "prov-gxtz", "hostile"]
+    assert [c["id"] for c in data["channels"]] == ["department", "campus", "provincial"]
+    assert data["fetch"] == {"delay": 0.25, "per_host": 2} and data["timezone"] == "Asia/Shanghai"
+    campus = next(s for s in data["sources"] if s["id"] == "news-lgyw")
+    assert campus["match"]["any"] == list(UF_TERMS)
+    assert all(url.startswith("http://127.0.0.1:") for s in data["sources"] for url in s["urls"])
+
+
+def test_log_records_requests(served: Served) -> None:
+    before = len(served.log)
+    get(served.origins["dept"] + "/no-such-page.htm")
+    entry = served.log[before]
+    assert entry.site == "dept" and entry.path == "/no-such-page.htm" and entry.status == 404 and entry.bytes > 0
+
+
+def _statuses(faults: Faults, paths: list[str]) -> list[int]:
+    with serve_world(build_world(1), faults=faults) as running:
+        first = [get(running.origins["dept"] + path)[0] for path in paths]
+        second = [get(running.origins["dept"] + path)[0] for path in paths]
+    assert second == [200] * len(paths)
+    return first
+
+
+def test_faults_are_deterministic_and_only_on_first_attempts() -> None:
+    world = build_world(1)
+    paths = [world.path(a) for a in world.articles.values() if a.site == "dept" and a.kind == "page"][:30]
+    faults = Faults(error_rate=0.4, seed=7)
+    first = _statuses(faults, paths)
+    assert first == _statuses(faults, paths)
+    assert 0 < first.count(503) < len(paths)
+    assert first != _statuses(Faults(error_rate=0.4, seed=8), paths)
+
+
+def test_reset_faults_cut_the_body() -> None:
+    world = build_world(1)
+    with serve_world(world, faults=Faults(reset_rate=1.0)) as running:
+        url = running.origins["dept"] + "/gzdt.htm"
+        with pytest.raises((http.client.IncompleteRead, ConnectionError)):
+            get(url)
+        assert get(url)[0] == 200
+
+
+def test_hostile_answers_are_what_they_claim(served: Served) -> None:
+    origin = served.origins["hostile"]
+    status, headers, head = get(origin + "/big.htm", limit=4096)
+    assert status == 200 and headers["Content-Length"] is None and len(head) == 4096
+    status, headers, raw = get(origin + "/bomb.htm", limit=20_000)
+    assert headers["Content-Encoding"] == "gzip"
+    decoded = zlib.decompressobj(31).decompress(raw, 500_000_000)
+    assert len(decoded) > 100 * len(raw)
+    assert get(origin + "/loop/a.htm")[1]["Location"] == "/loop/b.htm"
+    assert get(origin + "/loop/b.htm")[1]["Location"] == "/loop/a.htm"
+    status, headers, body = get(origin + "/binary.htm")
+    assert headers["Content-Type"] == "text/html"
+    with pytest.raises(UnicodeDecodeError):
+        body.decode("utf-8")
+    with pytest.raises(UnicodeDecodeError):
+        get(origin + "/wrong-charset.htm")[2].decode("utf-8")
+    with pytest.raises(http.client.IncompleteRead):
+        get(origin + "/truncated.htm")
+
+
+def test_hostile_pagers_cycle_and_never_end(served: Served) -> None:
+    origin = served.origins["hostile"]
+    assert '<a class="next" href="/cycle/list1.htm">' in get(origin + "/cycle/list3.htm")[2].decode()
+    assert '<a class="next" href="/endless/list58.htm">' in get(origin + "/endless/list57.htm")[2].decode()
+    config = served.config_dict("x.db", 0.0, 1)
+    hostile = next(s for s in config["sources"] if s["id"] == "hostile")
+    assert len(hostile["urls"]) == 3 and hostile["match"]
+
+
+def test_gzip_module_agrees_the_bomb_is_valid_gzip_start(served: Served) -> None:
+    raw = get(served.origins["hostile"] + "/bomb.htm", limit=10_000)[2]
+    with gzip.GzipFile(fileobj=__import__("io").BytesIO(raw)) as stream:
+        assert stream.read(1024) == b" " * 1024
