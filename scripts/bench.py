@@ -1,0 +1,97 @@
+"""Benchmarks of harvester, printed as tables. Run through scripts/bench (which sets up .venv).
+
+    scripts/bench                 # every section
+    scripts/bench harvest         # harvest of the demo world vs a Scrapy spider (issue 2)
+    scripts/bench harvest --scale 10
+
+Every server is started here on 127.0.0.1; nothing leaves the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from harvester.demo import build_world, serve_world
+
+HERE = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class ChildRun:
+    """What one child process cost: wall time, CPU seconds, peak RSS."""
+
+    wall: float
+    cpu: float
+    max_rss_mb: float
+    returncode: int
+
+
+def run_child(argv: Sequence[str], *, cwd: Path | None = None) -> ChildRun:
+    """Run a command and measure it with wait4 (its own rusage, not the other children's)."""
+    started = time.monotonic()
+    process = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.monotonic() - started
+    if process.stderr is not None:
+        process.stderr.close()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return ChildRun(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, process.returncode)
+
+
+def bench_harvest(args: argparse.Namespace) -> None:
+    """Issue 2: a full harvest of the demo world by harvester and by a hand-written Scrapy spider."""
+    world = build_world(scale=args.scale)
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp, serve_world(world) as served:
+        folder = Path(tmp)
+        config = served.write_config(folder / "sources.yaml", per_host=args.per_host)
+        for name, argv in (
+            ("harvester", [sys.executable, "-m", "harvester.cli", "--config", str(config), "run"]),
+            (
+                "scrapy",
+                [sys.executable, "-m", "scrapy", "runspider", str(HERE / "bench_scrapy_spider.py"),
+                 "-a", f"config={config}", "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={args.per_host}",
+                 "-O", str(folder / "items.jl")],
+            ),
+        ):
+            before = len(served.log)
+            child = run_child(argv, cwd=folder)
+            pages = len(served.log) - before
+            rows.append((name, pages, child))
+    print(f"\nHarvest of the demo world, scale {args.scale}, {args.per_host} concurrent requests per site, no delay")
+    print(f"{'crawler':<10} {'requests':>8} {'wall s':>7} {'pages/s':>8} {'CPU s':>6} {'CPU s/1000 pages':>17} {'peak RSS MB':>12}")
+    for name, pages, child in rows:
+        print(
+            f"{name:<10} {pages:>8} {child.wall:>7.1f} {pages / child.wall:>8.0f} {child.cpu:>6.1f} "
+            f"{1000 * child.cpu / max(pages, 1):>17.2f} {child.max_rss_mb:>12.0f}"
+            + ("" if child.returncode == 0 else f"   (exit {child.returncode})")
+        )
+    print("harvester also extracts dates, repairs charsets and writes every article and request to SQLite.")
+
+
+SECTIONS: dict[str, Callable[[argparse.Namespace], None]] = {
+    "harvest": bench_harvest,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="scripts/bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("sections", nargs="*", metavar="SECTION", default=list(SECTIONS), help=", ".join(SECTIONS))
+    parser.add_argument("--scale", type=int, default=10, help="demo world scale (default 10)")
+    parser.add_argument("--per-host", type=int, default=4, help="concurrent requests per site (default 4)")
+    args = parser.parse_args(argv)
+    for section in args.sections:
+        SECTIONS[section](args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
