@@ -57,9 +57,19 @@ def bench_harvest(args: argparse.Namespace) -> None:
             ("harvester", [sys.executable, "-m", "harvester.cli", "--config", str(config), "run"]),
             (
                 "scrapy",
-                [sys.executable, "-m", "scrapy", "runspider", str(HERE / "bench_scrapy_spider.py"),
-                 "-a", f"config={config}", "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={args.per_host}",
-                 "-O", str(folder / "items.jl")],
+                [
+                    sys.executable,
+                    "-m",
+                    "scrapy",
+                    "runspider",
+                    str(HERE / "bench_scrapy_spider.py"),
+                    "-a",
+                    f"config={config}",
+                    "-s",
+                    f"CONCURRENT_REQUESTS_PER_DOMAIN={args.per_host}",
+                    "-O",
+                    str(folder / "items.jl"),
+                ],
             ),
         ):
             before = len(served.log)
@@ -67,7 +77,8 @@ def bench_harvest(args: argparse.Namespace) -> None:
             pages = len(served.log) - before
             rows.append((name, pages, child))
     print(f"\nHarvest of the demo world, scale {args.scale}, {args.per_host} concurrent requests per site, no delay")
-    print(f"{'crawler':<10} {'requests':>8} {'wall s':>7} {'pages/s':>8} {'CPU s':>6} {'CPU s/1000 pages':>17} {'peak RSS MB':>12}")
+    header = ("crawler", "requests", "wall s", "pages/s", "CPU s", "CPU s/1000 pages", "peak RSS MB")
+    print("{:<10} {:>8} {:>7} {:>8} {:>6} {:>17} {:>12}".format(*header))
     for name, pages, child in rows:
         print(
             f"{name:<10} {pages:>8} {child.wall:>7.1f} {pages / child.wall:>8.0f} {child.cpu:>6.1f} "

@@ -72,9 +72,8 @@ class DemoSpider(scrapy.Spider):
             or response.css("h1.arti_title::text, form[name=_newscontent_fromname] h1::text, h1::text, h2::text").get()
             or ""
         )
-        body = " ".join(
-            t.strip() for t in response.css(".v_news_content ::text, .wp_articlecontent ::text, .TRS_Editor ::text").getall()
-        )
+        texts = response.css(".v_news_content ::text, .wp_articlecontent ::text, .TRS_Editor ::text").getall()
+        body = " ".join(t.strip() for t in texts)
         meta = " ".join(response.css(".arti_metas ::text, .info ::text, meta[name=PubDate]::attr(content)").getall())
         found = DATE.search(meta) or DATE.search(response.text)
         yield {
