@@ -179,10 +179,10 @@ class _SourcePass:
         self.completed: set[str] = set()
 
     async def run(self) -> SourceSummary:
-        tasks: list[asyncio.Task[None]] = []
-        for start in self.source.urls:
-            await self._crawl_column(start, tasks)
-        await asyncio.gather(*tasks)
+        # A TaskGroup: if the pass is cancelled (SIGTERM) or a write fails, every article task stops too.
+        async with asyncio.TaskGroup() as articles:
+            for start in self.source.urls:
+                await self._crawl_column(start, articles)
         for url, (etag, modified) in self.validators.items():  # only now: every entry of these pages is stored
             self.h.store.save_list_page(
                 self.source.id, url, etag=etag, last_modified=modified, complete=url in self.completed
@@ -196,7 +196,7 @@ class _SourcePass:
 
     # --- lists ---------------------------------------------------------------------------
 
-    async def _crawl_column(self, start: str, tasks: list[asyncio.Task[None]]) -> None:
+    async def _crawl_column(self, start: str, articles: asyncio.TaskGroup) -> None:
         """Follow one column's pager until it ends, cycles, stops bringing news, or hits a limit."""
         state = self.list_state.get(start)
         incremental = state is not None and state.complete
@@ -218,7 +218,7 @@ class _SourcePass:
             if not listing.entries and request.url == start:
                 self._warn(start, "redesign", "the first list page yields no entries; has the site been redesigned?")
             urls = [canonical_url(e.url) for e in listing.entries]
-            news = self._schedule(listing, urls, tasks)
+            news = self._schedule(listing, urls, articles)
             fresh_in_column = set(urls) - in_column
             in_column.update(urls)
             if not fresh_in_column or self._older_than_since(listing.entries) or (incremental and not news):
@@ -231,7 +231,7 @@ class _SourcePass:
             self.completed.add(start)
             self.validators.setdefault(start, (state.etag, state.last_modified) if state else (None, None))
 
-    def _schedule(self, listing: _Listing, urls: Sequence[str], tasks: list[asyncio.Task[None]]) -> int:
+    def _schedule(self, listing: _Listing, urls: Sequence[str], articles: asyncio.TaskGroup) -> int:
         """Start harvesting the entries that need it; return how many entries are new to the store."""
         news = 0
         for (entry, day), url in zip(self._dated(listing.entries), urls, strict=True):
@@ -240,7 +240,7 @@ class _SourcePass:
             if url in self.seen or not self._needs_harvest(url):
                 continue
             self.seen.add(url)
-            tasks.append(asyncio.create_task(self._harvest_entry(entry, url, day, listing.url)))
+            articles.create_task(self._harvest_entry(entry, url, day, listing.url))
         return news
 
     def _needs_harvest(self, url: str) -> bool:
