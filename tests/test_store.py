@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from harvester.errors import StorageError
-from harvester.store import ArticleRecord, Store
+from harvester.store import ArticleRecord, ListPageState, Store
 
 
 def record(**changes: object) -> ArticleRecord:
@@ -133,7 +133,7 @@ def store_updates(path: Path) -> list[tuple[int, str]]:
 
 def test_list_page_state_keeps_completeness(tmp_path: Path) -> None:
     with Store(tmp_path / "h.db") as store:
-        store.save_list_page("s", "http://x/list.htm", etag='"1"', last_modified=None, complete=True)
-        store.save_list_page("s", "http://x/list.htm", etag='"2"', last_modified="Fri", complete=False)
+        store.save_list_page("s", "http://x/list.htm", ListPageState('"1"', None, True, "vsb", 12))
+        store.save_list_page("s", "http://x/list.htm", ListPageState('"2"', "Fri", False, None, None))
         state = store.list_pages("s")["http://x/list.htm"]
-    assert (state.etag, state.last_modified, state.complete) == ('"2"', "Fri", True)
+    assert state == ListPageState('"2"', "Fri", True, "vsb", 12)

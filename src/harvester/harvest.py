@@ -24,7 +24,7 @@ from harvester.extract.dates import date_from_url
 from harvester.extract.model import ArticleFields, DateValue, ListEntry, Page, Request
 from harvester.fetch import Fetched, Fetcher, FetchRecord, Validators
 from harvester.normalize import canonical_url
-from harvester.store import ArticleRecord, Outcome, Store
+from harvester.store import ArticleRecord, ListPageState, Outcome, Store
 
 log = logging.getLogger(__name__)
 
@@ -146,6 +146,7 @@ class _Listing:
     url: str
     entries: tuple[ListEntry, ...]
     following: tuple[Request, ...]
+    family: str
     etag: str | None
     last_modified: str | None
 
@@ -175,18 +176,15 @@ class _SourcePass:
         self.limit = asyncio.Semaphore(DETAIL_CONCURRENCY)
         self.known = harvester.store.known_articles(source.id)
         self.list_state = harvester.store.list_pages(source.id)
-        self.validators: dict[str, tuple[str | None, str | None]] = {}
-        self.completed: set[str] = set()
+        self.seen_pages: dict[str, ListPageState] = {}  # remembered once the pass has stored their entries
 
     async def run(self) -> SourceSummary:
         # A TaskGroup: if the pass is cancelled (SIGTERM) or a write fails, every article task stops too.
         async with asyncio.TaskGroup() as articles:
             for start in self.source.urls:
                 await self._crawl_column(start, articles)
-        for url, (etag, modified) in self.validators.items():  # only now: every entry of these pages is stored
-            self.h.store.save_list_page(
-                self.source.id, url, etag=etag, last_modified=modified, complete=url in self.completed
-            )
+        for url, state in self.seen_pages.items():  # only now: every entry of these pages is stored
+            self.h.store.save_list_page(self.source.id, url, state)
         row = dataclasses.asdict(self.summary)
         del row["source"], row["unchanged"]
         self.h.store.record_source_run(
@@ -214,9 +212,11 @@ class _SourcePass:
             if listing == UNCHANGED:
                 break  # 304: nothing new on this page, so nothing new beyond it
             assert isinstance(listing, _Listing)
-            self.validators[request.url] = (listing.etag, listing.last_modified)
-            if not listing.entries and request.url == start:
-                self._warn(start, "redesign", "the first list page yields no entries; has the site been redesigned?")
+            if request.url == start:
+                self._check_redesign(start, state, listing)
+            self.seen_pages[request.url] = ListPageState(
+                listing.etag, listing.last_modified, family=listing.family, entries=len(listing.entries)
+            )
             urls = [canonical_url(e.url) for e in listing.entries]
             news = self._schedule(listing, urls, articles)
             fresh_in_column = set(urls) - in_column
@@ -228,8 +228,26 @@ class _SourcePass:
         if queue and pages >= self.source.max_pages:
             self._warn(start, "max-pages", f"stopped at max_pages={self.source.max_pages}; raise it to go further back")
         if not failed:
-            self.completed.add(start)
-            self.validators.setdefault(start, (state.etag, state.last_modified) if state else (None, None))
+            first = self.seen_pages.get(start) or state or ListPageState()
+            self.seen_pages[start] = dataclasses.replace(first, complete=True)
+
+    def _check_redesign(self, start: str, before: ListPageState | None, listing: _Listing) -> None:
+        """A silent redesign must never quietly lower a count: warn when a column's page changes kind."""
+        if before is not None and before.family and before.family != listing.family:
+            self._warn(
+                start,
+                "redesign",
+                f"the list page was read as {before.family} before and as "
+                f"{listing.family} now; check the entries with `harvester check {self.source.id}`",
+            )
+        if not listing.entries:
+            had = f"it had {before.entries} before; " if before is not None and before.entries else ""
+            self._warn(
+                start,
+                "redesign",
+                f"the first list page yields no entries ({had}has the site been "
+                f"redesigned? try `harvester check {self.source.id}`)",
+            )
 
     def _schedule(self, listing: _Listing, urls: Sequence[str], articles: asyncio.TaskGroup) -> int:
         """Start harvesting the entries that need it; return how many entries are new to the store."""
@@ -264,7 +282,7 @@ class _SourcePass:
         except ExtractionError as exc:
             self._problem(fetched.url, "list", f"cannot read the list page: {exc.message}")
             return None
-        return _Listing(fetched.url, listing.entries, listing.next, fetched.etag, fetched.last_modified)
+        return _Listing(fetched.url, listing.entries, listing.next, listing.family, fetched.etag, fetched.last_modified)
 
     def _dated(self, entries: Sequence[ListEntry]) -> list[tuple[ListEntry, date | datetime | None]]:
         """Resolve list dates in page order; a year-less date takes the year of its nearest dated neighbour."""

@@ -108,7 +108,16 @@ def _initial(db: sqlite_utils.Database) -> None:
 @migrations(name="0002_incremental_state")
 def _incremental_state(db: sqlite_utils.Database) -> None:
     db["list_pages"].create(  # type: ignore[union-attr]
-        {"source": str, "url": str, "etag": str, "last_modified": str, "complete_at": str, "checked_at": str},
+        {
+            "source": str,
+            "url": str,
+            "etag": str,
+            "last_modified": str,
+            "family": str,
+            "entries": int,
+            "complete_at": str,
+            "checked_at": str,
+        },
         pk=("source", "url"),
     )
     db["run_sources"].create(  # type: ignore[union-attr]
@@ -143,11 +152,14 @@ class KnownArticle:
 
 @dataclass(frozen=True)
 class ListPageState:
-    """Validators of a list page, and whether its column was ever crawled to the end."""
+    """What a list page looked like last time: validators, CMS family, entry count, and (for a
+    column's first page) whether the column was ever crawled to its end."""
 
-    etag: str | None
-    last_modified: str | None
-    complete: bool
+    etag: str | None = None
+    last_modified: str | None = None
+    complete: bool = False
+    family: str | None = None
+    entries: int | None = None
 
 
 @dataclass(frozen=True)
@@ -306,23 +318,36 @@ class Store:
         return {url: KnownArticle(status, published) for url, status, published in rows}
 
     def list_pages(self, source: str) -> dict[str, ListPageState]:
-        """url -> validators and completeness of the list pages of ``source``."""
+        """url -> what is remembered of each list page of ``source``."""
         rows = self.conn.execute(
-            "SELECT url, etag, last_modified, complete_at FROM list_pages WHERE source = ?", (source,)
+            "SELECT url, etag, last_modified, complete_at, family, entries FROM list_pages WHERE source = ?", (source,)
         )
-        return {url: ListPageState(etag, modified, complete is not None) for url, etag, modified, complete in rows}
+        return {
+            row["url"]: ListPageState(
+                row["etag"], row["last_modified"], row["complete_at"] is not None, row["family"], row["entries"]
+            )
+            for row in rows
+        }
 
-    def save_list_page(
-        self, source: str, url: str, *, etag: str | None, last_modified: str | None, complete: bool = False
-    ) -> None:
-        """Remember a list page's validators (and, for a column's first page, that the column was crawled)."""
+    def save_list_page(self, source: str, url: str, state: ListPageState) -> None:
+        """Remember a list page; a column once complete stays complete."""
         now = _now()
         self._write(
-            "INSERT INTO list_pages (source, url, etag, last_modified, complete_at, checked_at) "
-            "VALUES (?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (source, url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified, "
-            "complete_at = coalesce(excluded.complete_at, complete_at), checked_at = excluded.checked_at",
-            (source, url, etag, last_modified, now if complete else None, now),
+            "INSERT INTO list_pages (source, url, etag, last_modified, family, entries, complete_at, checked_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, url) DO UPDATE SET etag = excluded.etag, "
+            "last_modified = excluded.last_modified, family = coalesce(excluded.family, family), "
+            "entries = coalesce(excluded.entries, entries), complete_at = coalesce(excluded.complete_at, complete_at), "
+            "checked_at = excluded.checked_at",
+            (
+                source,
+                url,
+                state.etag,
+                state.last_modified,
+                state.family,
+                state.entries,
+                now if state.complete else None,
+                now,
+            ),
         )
 
     def iter_articles(
