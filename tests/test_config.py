@@ -360,6 +360,25 @@ BAD: list[tuple[str, str | bytes, int, str | None, str]] = [
     ("empty-string", BASE + "    name: '  '\n", 10, "sources[0].name", "is empty"),
     ("merge-key", BASE + "fetch:\n  <<: {delay: 1}\n", 11, "fetch", "merge keys"),
     (
+        "bad-channel-kind",
+        swap("label: 学校新闻网\n", "label: 学校新闻网\n    kind: ledgr\n"),
+        6,
+        "channels[1].kind",
+        "did you mean 'ledger'?",
+    ),
+    (
+        "source-in-ledger-channel",
+        swap("label: 学校新闻网\n", "label: 学校新闻网\n  - {id: yearbook, label: 年鉴, kind: ledger}\n").replace(
+            "channel: department", "channel: yearbook"
+        ),
+        9,
+        "sources[0].channel",
+        "is a ledger channel",
+    ),
+    ("reserved-requests", swap("id: campus", "id: requests"), 4, "channels[1].id", "reserved"),
+    ("empty-unit", swap("label: 学校新闻网\n", "label: 学校新闻网\n    unit: ''\n"), 6, "channels[1].unit", "is empty"),
+    ("ledger-suffix", BASE + "ledger: ledger.txt\n", 10, "ledger", "a .yaml, .yml or .csv file"),
+    (
         "sources-is-mapping",
         "channels: [{id: a, label: b}]\nsources:\n  id: x\n",
         3,
@@ -369,9 +388,7 @@ BAD: list[tuple[str, str | bytes, int, str | None, str]] = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("content", "line", "key", "phrase"), [case[1:] for case in BAD], ids=[c[0] for c in BAD]
-)
+@pytest.mark.parametrize(("content", "line", "key", "phrase"), [case[1:] for case in BAD], ids=[c[0] for c in BAD])
 def test_bad_config_names_file_line_and_key(
     tmp_path: Path, content: str | bytes, line: int, key: str | None, phrase: str
 ) -> None:
@@ -391,9 +408,7 @@ def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         load_config(path)
     assert caught.value.line is None and caught.value.key is None
-    assert (
-        str(caught.value) == f"{path}: no such file; create it (see docs/configuration.md) or pass --config"
-    )
+    assert str(caught.value) == f"{path}: no such file; create it (see docs/configuration.md) or pass --config"
 
 
 def test_unreadable_path(tmp_path: Path) -> None:
@@ -429,9 +444,9 @@ def test_shipped_sources_yaml_loads() -> None:
     }
     assert loaded.fetch.delay >= 2.0 and loaded.fetch.per_host == 1
     assert loaded.database == ROOT / "harvest.db"
-    assert "TODO(user): replace with the department site's column list pages" in (
-        ROOT / "sources.yaml"
-    ).read_text(encoding="utf-8")
+    assert "TODO(user): replace with the department site's column list pages" in (ROOT / "sources.yaml").read_text(
+        encoding="utf-8"
+    )
 
 
 # The loader's own tables of accepted keys, with the heading of the docs section that documents them.
@@ -443,6 +458,7 @@ ACCEPTED: list[tuple[str, tuple[str, ...]]] = [
     ("### `match`", config_module.MATCH_KEYS),
     ("### `selectors`", config_module.SELECTOR_KEYS),
     ("## `fetch`", config_module.FETCH_KEYS),
+    ("## `categories`", config_module.CATEGORY_KEYS),
 ]
 DOCS = ROOT / "docs" / "configuration.md"
 
@@ -465,6 +481,8 @@ def test_key_tables_are_the_dataclass_fields() -> None:
         "fetch",
         "year_start_month",
         "default_schedule",
+        "ledger",
+        "categories",
     }
     assert "line" not in tables["## `sources`"]
     assert set(tables["## `fetch`"]) == {f.name for f in dataclasses.fields(FetchSettings)}
@@ -473,9 +491,7 @@ def test_key_tables_are_the_dataclass_fields() -> None:
 
 @pytest.mark.parametrize(("heading", "key"), [(h, k) for h, keys in ACCEPTED for k in keys])
 def test_every_accepted_key_is_documented(heading: str, key: str) -> None:
-    assert f"`{key}`" in docs_section(heading), (
-        f"{key!r} is missing under {heading!r} in docs/configuration.md"
-    )
+    assert f"`{key}`" in docs_section(heading), f"{key!r} is missing under {heading!r} in docs/configuration.md"
 
 
 def test_annotated_example_in_docs_loads(tmp_path: Path) -> None:
@@ -487,3 +503,28 @@ def test_annotated_example_in_docs_loads(tmp_path: Path) -> None:
     keys_used = set(re.findall(r"^\s*-?\s*([a-z_]+):(?:\s|$)", example, flags=re.MULTILINE))
     every_key = {key for heading, keys in ACCEPTED if heading != "### Presets" for key in keys}
     assert keys_used == every_key
+
+
+def test_channel_kind_unit_phrase_and_ledger_path(tmp_path: Path) -> None:
+    text = BASE.replace(
+        "    label: 学校新闻网\n",
+        "    label: 学校新闻网\n    phrase: 通过学校新闻网、校报等渠道发布重要信息\n"
+        "  - {id: yearbook, label: 年鉴, kind: ledger, unit: 条}\n"
+        "  - {id: meeting, label: 会议、座谈, kind: ledger, unit: 项, phrase: 通过会议、座谈方式信息公开}\n",
+    )
+    loaded = load_config(write(tmp_path, text + "ledger: records/ledger.csv\n"))
+    assert loaded.channels == (
+        Channel("department", "本部门网站"),
+        Channel("campus", "学校新闻网", phrase="通过学校新闻网、校报等渠道发布重要信息"),
+        Channel("yearbook", "年鉴", kind="ledger", unit="条"),
+        Channel("meeting", "会议、座谈", kind="ledger", unit="项", phrase="通过会议、座谈方式信息公开"),
+    )
+    assert [c.sentence_phrase for c in loaded.channels] == [
+        "通过本部门网站发布信息",
+        "通过学校新闻网、校报等渠道发布重要信息",
+        "通过年鉴形式信息公开",
+        "通过会议、座谈方式信息公开",
+    ]
+    assert [c.id for c in loaded.ledger_channels()] == ["yearbook", "meeting"]
+    assert loaded.ledger == tmp_path / "records" / "ledger.csv"
+    assert load_config(write(tmp_path, BASE)).ledger is None

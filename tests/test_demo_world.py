@@ -1,14 +1,18 @@
-"""The demo world: determinism, scale, serving, pagination schemes, robots, faults, hostile answers."""
+"""The demo world: determinism, scale, serving, pagination schemes, robots, faults, hostile answers,
+conditional GETs and a world that changes while served (publish, edit)."""
 
 from __future__ import annotations
 
 import gzip
 import http.client
 import re
+import threading
+import time
 import zlib
 from collections import Counter
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime, timedelta
+from email.utils import format_datetime, parsedate_to_datetime
 from itertools import combinations
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -19,6 +23,7 @@ import yaml
 import harvester.demo as demo
 from harvester.demo import Faults, Served, TruthArticle, build_world, serve_world
 from harvester.demo.text import UF_TERMS
+from harvester.demo.truth import truth_row
 
 FAKE_ORIGINS = {"dept": "http://d", "news": "http://n", "prov": "http://p"}
 WINDOW = (date(2022, 9, 1), date(2023, 8, 31))
@@ -30,13 +35,15 @@ def served() -> Iterator[Served]:
         yield running
 
 
-def get(url: str, limit: int | None = None) -> tuple[int, http.client.HTTPMessage, bytes]:
+def get(
+    url: str, limit: int | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, http.client.HTTPMessage, bytes]:
     """GET without following redirects; read at most ``limit`` bytes of the body."""
     parts = urlsplit(url)
     assert parts.hostname == "127.0.0.1"
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
     try:
-        connection.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""))
+        connection.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""), headers=headers or {})
         response = connection.getresponse()
         body = response.read(limit) if limit is not None else response.read()
         return response.status, response.headers, body
@@ -321,3 +328,190 @@ def test_gzip_module_agrees_the_bomb_is_valid_gzip_start(served: Served) -> None
     raw = get(served.origins["hostile"] + "/bomb.htm", limit=10_000)[2]
     with gzip.GzipFile(fileobj=__import__("io").BytesIO(raw)) as stream:
         assert stream.read(1024) == b" " * 1024
+
+
+# --- conditional GET and a world that changes while served -------------------------------------------------
+
+SOURCES = ("dept-gzdt", "dept-tzgg", "news-lgyw", "news-zhxw", "prov-gxtz")
+SPECS = {spec.id: (spec.site, spec.column) for spec in build_world(1).sources}
+VSB_ITEM = re.compile(r'id="line_u\d+_\d+">(?:<td>)?(?:<img[^>]*><span class="zd">\[置顶\]</span>)?<a href="([^"]+)"')
+VSB_NEXT = {
+    "dept-gzdt": re.compile(r'<span class="p_next p_fun"><a href="([^"]+)">下页'),
+    "dept-tzgg": re.compile(r'<a href="([^"]+)" class="Next">下页'),
+}
+
+
+@pytest.fixture
+def fresh() -> Iterator[Served]:
+    """A served world of its own, for tests that change it."""
+    with serve_world(build_world(scale=1, seed=0)) as running:
+        yield running
+
+
+def first_list_url(served: Served, source: str) -> str:
+    spec = next(spec for spec in served.world.sources if spec.id == source)
+    return served.origins[spec.site] + served.world.columns[spec.site, spec.column].path
+
+
+def list_pages(served: Served, source: str) -> list[tuple[str, list[str]]]:
+    """Walk the pager of ``source``; (page URL, canonical item URLs) per page, first page first."""
+    first = first_list_url(served, source)
+    if source in VSB_NEXT:
+        pages = _walk(first, VSB_NEXT[source], VSB_ITEM)
+        return [(url, [_canonical_vsb(link) for link in links]) for url, links in pages]
+    if source.startswith("news-"):
+        return _walk(
+            first,
+            re.compile(r'<a class="next" href="([^"]+)"'),
+            re.compile(r"""news_title"><a href=['"]([^'"]+)['"]"""),
+        )
+    count = int(re.search(r"var countPage = (\d+)", get(first)[2].decode("gbk")).group(1))  # type: ignore[union-attr]
+    pages = []
+    for index in range(count):
+        url = first if index == 0 else first.replace("index.html", f"index_{index}.html")
+        status, _, body = get(url)
+        assert status == 200, url
+        pages.append((url, [urljoin(url, href) for href in re.findall(r'<li><a href="([^"]+)"', body.decode("gbk"))]))
+    return pages
+
+
+def test_html_answers_carry_validators_and_robots_does_not(served: Served) -> None:
+    row = next(row for row in served.truth() if row.kind == "page" and row.source == "prov-gxtz")
+    for url in (first_list_url(served, "dept-gzdt"), first_list_url(served, "news-zhxw"), row.url):
+        status, headers, _ = get(url)
+        assert status == 200 and re.fullmatch(r'"[0-9a-f]{24}"', headers["ETag"]), url
+        assert parsedate_to_datetime(headers["Last-Modified"]).tzinfo is not None
+        assert get(url)[1]["ETag"] == headers["ETag"]  # stable while nothing changes
+    detail = get(row.url)[1]["Last-Modified"]
+    assert parsedate_to_datetime(detail) == datetime.fromisoformat(row.published).replace(second=0)
+    robots = get(served.origins["dept"] + "/robots.txt")[1]
+    assert robots["ETag"] is None and robots["Last-Modified"] is None
+    assert get(served.origins["hostile"] + "/big.htm", limit=1024)[1]["ETag"] is None
+
+
+def test_conditional_get_answers_304_until_the_page_changes(fresh: Served) -> None:
+    url = first_list_url(fresh, "dept-gzdt")
+    other = first_list_url(fresh, "dept-tzgg")
+    detail = next(row.url for row in rows_of(fresh, "dept-gzdt") if row.kind == "page")
+    status, headers, _ = get(url)
+    tag, modified = headers["ETag"], headers["Last-Modified"]
+    before = {link: get(link)[1]["ETag"] for link in (other, detail)}
+
+    status, answer, body = get(url, headers={"If-None-Match": tag})
+    assert (status, body, answer["ETag"]) == (304, b"", tag) and answer["Content-Length"] is None
+    assert fresh.log[-1].status == 304 and fresh.log[-1].bytes == 0
+    assert get(url, headers={"If-None-Match": f'"x", W/{tag}'})[0] == 304
+    assert get(url, headers={"If-Modified-Since": modified})[0] == 304
+    older = format_datetime(parsedate_to_datetime(modified) - timedelta(seconds=1), usegmt=True)
+    assert get(url, headers={"If-Modified-Since": older})[0] == 200
+    assert get(url, headers={"If-None-Match": '"other"', "If-Modified-Since": modified})[0] == 200  # ETag decides
+    assert get(url, headers={"If-Modified-Since": "not a date"})[0] == 200
+
+    fresh.publish("dept-gzdt", 1)
+    status, after, body = get(url, headers={"If-None-Match": tag, "If-Modified-Since": modified})
+    assert status == 200 and body and after["ETag"] != tag
+    assert parsedate_to_datetime(after["Last-Modified"]) > parsedate_to_datetime(modified)
+    assert get(url, headers={"If-Modified-Since": modified})[0] == 200
+    for link, old in before.items():  # pages whose content did not change keep their validator
+        assert get(link, headers={"If-None-Match": old})[0] == 304, link
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_publish_puts_new_articles_on_top_and_every_url_on_one_page(fresh: Served, source: str) -> None:
+    rows_before = rows_of(fresh, source)
+    pages_before = len(list_pages(fresh, source))
+    new = fresh.publish(source, 3)
+    assert len(new) == 3 and len({row.url for row in new}) == 3
+    assert all(row.source == source and row.kind == "page" and row.body_snippet for row in new)
+    assert [row.published for row in new] == sorted((row.published for row in new), reverse=True)
+    newest_before = max(date.fromisoformat(row.published[:10]) for row in rows_before)
+    assert all(date.fromisoformat(row.published[:10]) >= newest_before for row in new)
+    rows_after = rows_of(fresh, source)
+    assert len(rows_after) == len(rows_before) + 3 and set(rows_after) - set(rows_before) == set(new)
+    pages = list_pages(fresh, source)
+    assert len(pages) >= pages_before
+    pinned = sum(entry.pinned for entry in fresh.world.columns[SPECS[source]].entries)
+    first_links = pages[0][1]
+    assert first_links[:pinned] == [row.url for row in rows_before[:pinned]]  # pinned rows stay on top
+    assert first_links[pinned : pinned + 3] == [row.url for row in new]
+    assert first_links[pinned + 3 :] == [row.url for row in rows_before[pinned:]][: len(first_links) - pinned - 3]
+    _assert_each_once(rows_after, pages)
+    for row in new:
+        status, _, body = get(row.url)
+        text = body.decode("gbk" if row.channel == "provincial" else "utf-8")
+        assert status == 200 and row.title in text and row.body_snippet in text, row.url
+
+
+def test_edit_changes_only_that_detail_page(fresh: Served) -> None:
+    rows = [row for row in rows_of(fresh, "news-lgyw") if row.kind == "page"]
+    tags = {row.url: get(row.url)[1]["ETag"] for row in rows}
+    list_tag = get(first_list_url(fresh, "news-lgyw"))[1]["ETag"]
+    edited = fresh.edit("news-lgyw", 1)
+    newest = sorted(rows, key=lambda row: row.published, reverse=True)
+    assert edited.url in (newest[1].url, newest[0].url)  # same day ties are broken by number
+    changed = [url for url, tag in tags.items() if get(url)[1]["ETag"] != tag]
+    assert changed == [edited.url]
+    before = next(row for row in rows if row.url == edited.url)
+    assert edited == before and edited in fresh.truth()  # only the body changed
+    text = get(edited.url)[2].decode("utf-8")
+    assert "更新，" in text and edited.body_snippet in text and edited.title in text
+    assert get(first_list_url(fresh, "news-lgyw"), headers={"If-None-Match": list_tag})[0] == 304
+    again = fresh.edit("news-lgyw", 1)
+    assert again.url == edited.url and get(edited.url)[2].decode("utf-8").count("更新，") == 2
+
+
+def test_edit_rejects_an_index_past_the_column(fresh: Served) -> None:
+    with pytest.raises(IndexError):
+        fresh.edit("prov-gxtz", 10_000)
+    with pytest.raises(KeyError):
+        fresh.publish("no-such-source", 1)
+
+
+def test_expected_counts_grow_by_the_relevant_new_articles(fresh: Served) -> None:
+    everything = (date(2000, 1, 1), date(2100, 1, 1))
+    recent = (fresh.world.clock.date(), date(2100, 1, 1))  # from the day of the newest article on
+    before, in_window, in_recent = (fresh.expected_counts(*span) for span in (everything, WINDOW, recent))
+    new = fresh.publish("news-lgyw", 20) + fresh.publish("prov-gxtz", 12) + fresh.publish("dept-tzgg", 2)
+    assert any(row.relevant for row in new) and not all(row.relevant for row in new)
+    grown = Counter(row.channel for row in new if row.relevant)
+    after = fresh.expected_counts(*everything)
+    assert {channel: after[channel] - before[channel] for channel in after} == {
+        channel: grown[channel] for channel in after
+    }
+    assert fresh.expected_counts(*WINDOW) == in_window  # new articles fall after the window
+    assert min(date.fromisoformat(row.published[:10]) for row in new) >= recent[0]
+    later = fresh.expected_counts(*recent)
+    assert {channel: later[channel] - in_recent[channel] for channel in later} == {
+        channel: grown[channel] for channel in later
+    }
+
+
+def test_publish_is_deterministic_and_fast() -> None:
+    def publish(world: demo.World) -> list[TruthArticle]:
+        spec = world.sources[0]
+        articles = world.publish(spec.site, spec.column, 100)
+        return [truth_row(world, spec, article, FAKE_ORIGINS) for article in articles]
+
+    world = build_world(scale=10, seed=0)
+    newest = max(article.when for article in world.articles.values())
+    highest = max(article.num for article in world.articles.values() if article.site == "dept")
+    started = time.perf_counter()
+    rows = publish(world)
+    assert time.perf_counter() - started < 0.5
+    assert rows == publish(build_world(scale=10, seed=0))
+    assert rows != publish(build_world(scale=10, seed=1))
+    added = [world.articles[entry.key] for entry in world.columns["dept", "gzdt"].entries[2:102]]
+    assert all(a.when > newest and a.num > highest for a in added)
+    assert [a.num for a in added] == sorted((a.num for a in added), reverse=True)
+
+
+def test_pages_answer_while_articles_are_published(fresh: Served) -> None:
+    url = first_list_url(fresh, "news-lgyw")
+    before = len(rows_of(fresh, "news-lgyw"))
+    worker = threading.Thread(target=lambda: [fresh.publish("news-lgyw", 1) for _ in range(30)])
+    worker.start()
+    statuses = [get(url)[0] for _ in range(30)]
+    worker.join()
+    assert statuses == [200] * 30
+    assert len(rows_of(fresh, "news-lgyw")) == before + 30
+    _assert_each_once(rows_of(fresh, "news-lgyw"), list_pages(fresh, "news-lgyw"))

@@ -27,11 +27,15 @@ from apscheduler.triggers.cron import CronTrigger
 from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
 from harvester._version import __version__
+from harvester.categories import DEFAULT_CATEGORIES, Category
 from harvester.errors import ConfigError
 
 __all__ = [
+    "CHANNEL_KINDS",
     "DEFAULT_USER_AGENT",
     "PRESETS",
+    "REQUESTS",
+    "Category",
     "Channel",
     "Config",
     "FetchSettings",
@@ -44,14 +48,33 @@ __all__ = [
 DEFAULT_USER_AGENT = f"harvester/{__version__} (+contact: set fetch.user_agent in sources.yaml)"
 SOURCE_ID = re.compile(r"^[A-Za-z0-9_-]+$")
 PRESETS = ("vsb", "webplus", "trs", "hanweb", "table", "epaper", "generic")
+CHANNEL_KINDS = ("crawled", "ledger")
+REQUESTS = "requests"  # the ledger's channel for requests for disclosure received (依申请公开)
 
 
 @dataclass(frozen=True)
 class Channel:
-    """One publication route of the report (本部门网站, 学校新闻网、校报, ...)."""
+    """One publication route of the report (本部门网站, 学校新闻网、校报, 年鉴, ...).
+
+    ``kind`` is ``crawled`` (sources harvest it) or ``ledger`` (entries are written by hand in
+    the ledger file: yearbooks, documents, notice boards, meetings). ``unit`` and ``phrase``
+    shape the report's sentence: ``{phrase}{count}{unit}``.
+    """
 
     id: str
     label: str
+    kind: str = "crawled"
+    unit: str = "篇"
+    phrase: str | None = None  # None: derived from the label, see :attr:`sentence_phrase`
+
+    @property
+    def sentence_phrase(self) -> str:
+        """How the report sentence names the channel: ``通过年鉴形式信息公开``, ``通过本部门网站发布信息``."""
+        if self.phrase is not None:
+            return self.phrase
+        if self.kind == "ledger":
+            return f"通过{self.label}形式信息公开"
+        return f"通过{self.label}发布信息"
 
 
 @dataclass(frozen=True)
@@ -137,6 +160,8 @@ class Config:
     fetch: FetchSettings = field(default_factory=FetchSettings)
     year_start_month: int = 9  # the report year starts on the 1st of this month (9: September-August)
     default_schedule: str = "0 6 * * *"  # cron of sources that give no schedule of their own
+    ledger: Path | None = None  # the offline ledger (YAML or CSV); None: no ledger
+    categories: tuple[Category, ...] = DEFAULT_CATEGORIES  # content categories of the report
 
     def source(self, source_id: str) -> Source:
         """The source with this id; KeyError naming the known ids otherwise."""
@@ -153,6 +178,10 @@ class Config:
                 return channel
         raise KeyError(channel_id)
 
+    def ledger_channels(self) -> tuple[Channel, ...]:
+        """The channels of kind ``ledger``, in report order."""
+        return tuple(channel for channel in self.channels if channel.kind == "ledger")
+
 
 # The keys each section accepts, derived from the dataclasses they fill (one source of truth).
 def _names(cls: type, *, without: Sequence[str] = ()) -> tuple[str, ...]:
@@ -165,6 +194,7 @@ SOURCE_KEYS = _names(Source, without=("line",))
 MATCH_KEYS = _names(Match)
 SELECTOR_KEYS = _names(Selectors)
 FETCH_KEYS = _names(FetchSettings)
+CATEGORY_KEYS = _names(Category)
 
 _TAG = "tag:yaml.org,2002:"
 _KINDS = MappingProxyType(
@@ -351,9 +381,9 @@ def load_config(path: Path | str) -> Config:
         sources=_sources(top["sources"], channels, tz),
         fetch=_get(top, "fetch", _fetch, FetchSettings()),
         year_start_month=_get(top, "year_start_month", _month, _default(Config, "year_start_month")),
-        default_schedule=_get(
-            top, "default_schedule", lambda n: _cron(n, tz), _default(Config, "default_schedule")
-        ),
+        default_schedule=_get(top, "default_schedule", lambda n: _cron(n, tz), _default(Config, "default_schedule")),
+        ledger=_get(top, "ledger", lambda n: _ledger_path(file, n), None),
+        categories=_get(top, "categories", _categories, DEFAULT_CATEGORIES),
     )
 
 
@@ -374,7 +404,15 @@ def _read_text(file: Path) -> str:
 
 def _compose(file: Path) -> _Node:
     """The document node of the file; empty and malformed files are errors."""
-    text = _read_text(file)
+    node = _compose_text(file, _read_text(file))
+    if node is None:
+        message = "the file is empty; write at least channels and sources (see docs/configuration.md)"
+        raise ConfigError(message, path=file, line=1)
+    return node
+
+
+def _compose_text(file: Path, text: str) -> _Node | None:
+    """The document node of ``text`` (read from ``file``); None when it holds no value; syntax errors raise."""
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
@@ -391,8 +429,7 @@ def _compose(file: Path) -> _Node:
         message = f"not a readable YAML file: character {code} is not allowed; remove it"
         raise ConfigError(message, path=file, line=text.count("\n", 0, position) + 1) from exc
     if node is None or (isinstance(node, yaml.ScalarNode) and node.tag == _TAG + "null"):
-        message = "the file is empty; write at least channels and sources (see docs/configuration.md)"
-        raise ConfigError(message, path=file, line=1)
+        return None
     return _Node(file, node, "")
 
 
@@ -446,17 +483,66 @@ def _unique(node: _Node, what: str, value: str, seen: dict[str, int]) -> None:
     seen[value] = node.line
 
 
+def _ledger_path(file: Path, node: _Node) -> Path:
+    path = file.parent / Path(node.text()).expanduser()
+    if path.suffix.lower() not in (".yaml", ".yml", ".csv"):
+        raise node.error(f"the ledger must be a .yaml, .yml or .csv file, got {path.name!r}; rename it")
+    return path
+
+
 def _channels(node: _Node) -> tuple[Channel, ...]:
     seen: dict[str, int] = {}
     channels = []
     for item in node.items():
-        found = item.mapping(CHANNEL_KEYS, required=CHANNEL_KEYS)
-        channel_id = _identifier(found["id"], "channel")
-        _unique(found["id"], "channel", channel_id, seen)
-        channels.append(Channel(id=channel_id, label=found["label"].text()))
+        channel = _channel(item)
+        _unique(item.mapping(CHANNEL_KEYS)["id"], "channel", channel.id, seen)
+        channels.append(channel)
     if not channels:
         raise node.error("no channels; list at least one {id, label} under channels")
     return tuple(channels)
+
+
+def _channel(node: _Node) -> Channel:
+    found = node.mapping(CHANNEL_KEYS, required=("id", "label"))
+    channel_id = _identifier(found["id"], "channel")
+    if channel_id == REQUESTS:
+        raise found["id"].error(
+            f"channel id {REQUESTS!r} is reserved for requests for disclosure (依申请公开) in the ledger; rename it"
+        )
+    return Channel(
+        id=channel_id,
+        label=found["label"].text(),
+        kind=_get(found, "kind", _channel_kind, "crawled"),
+        unit=_get(found, "unit", _Node.text, _default(Channel, "unit")),
+        phrase=_get(found, "phrase", _Node.text, None),
+    )
+
+
+def _channel_kind(node: _Node) -> str:
+    value = node.text()
+    if value not in CHANNEL_KINDS:
+        raise node.error(_unknown("channel kind", value, CHANNEL_KINDS, "use crawled or ledger"))
+    return value
+
+
+def _categories(node: _Node) -> tuple[Category, ...]:
+    seen: dict[str, int] = {}
+    categories = []
+    for item in node.items():
+        found = item.mapping(CATEGORY_KEYS, required=("id", "label"))
+        category_id = _identifier(found["id"], "category")
+        _unique(found["id"], "category", category_id, seen)
+        category = Category(
+            id=category_id,
+            label=found["label"].text(),
+            all=_get(found, "all", _Node.texts, ()),
+            any=_get(found, "any", _Node.texts, ()),
+            none=_get(found, "none", _Node.texts, ()),
+        )
+        if not category.all and not category.any:
+            raise item.error(f"category {category_id!r} has no terms; give at least one term in 'any' or 'all'")
+        categories.append(category)
+    return tuple(categories)
 
 
 def _sources(node: _Node, channels: tuple[Channel, ...], tz: ZoneInfo) -> tuple[Source, ...]:
@@ -495,6 +581,11 @@ def _channel_ref(node: _Node, channels: tuple[Channel, ...]) -> str:
     if value not in known:
         listed = ", ".join(known)
         raise node.error(f"unknown channel {value!r} (known: {listed}); fix the id or add it under channels")
+    if next(c for c in channels if c.id == value).kind == "ledger":
+        raise node.error(
+            f"channel {value!r} is a ledger channel (kind: ledger): nothing is harvested into it;"
+            " use a crawled channel, or enter its items with `harvester ledger add`"
+        )
     return value
 
 
@@ -507,14 +598,8 @@ def _urls(node: _Node) -> tuple[str, ...]:
             parts.port  # noqa: B018 - parsing the port raises on a bad one
         except ValueError as exc:
             raise item.error(f"not a valid URL: {url!r} ({exc})") from exc
-        if (
-            parts.scheme.lower() not in ("http", "https")
-            or not parts.hostname
-            or any(c.isspace() for c in url)
-        ):
-            raise item.error(
-                f"not an http(s) URL with a host: {url!r}; write it in full, e.g. https://host/col.htm"
-            )
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname or any(c.isspace() for c in url):
+            raise item.error(f"not an http(s) URL with a host: {url!r}; write it in full, e.g. https://host/col.htm")
         if url in urls:
             raise item.error(f"URL {url!r} is listed twice; remove one")
         urls.append(url)

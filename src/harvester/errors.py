@@ -50,9 +50,7 @@ class ConfigError(HarvesterError):
 class FetchError(HarvesterError):
     """A request failed after its retries; ``status`` is the last HTTP status, if any."""
 
-    def __init__(
-        self, message: str, *, url: str, source: str | None = None, status: int | None = None
-    ) -> None:
+    def __init__(self, message: str, *, url: str, source: str | None = None, status: int | None = None) -> None:
         super().__init__(message, source=source, url=url)
         self.status = status
 

@@ -9,6 +9,11 @@ Usage::
         config = served.write_config(tmp / "sources.yaml")
         ...  # harvest, then compare with served.truth() and served.expected_counts(start, end)
 
+Incremental scenarios: HTML answers carry ``ETag`` and ``Last-Modified`` and answer conditional
+GETs with ``304 Not Modified``; while served, ``served.publish(source_id, count)`` adds new
+articles at the top of a source's column and ``served.edit(source_id, index)`` changes the body
+of one, both returning the affected truth rows (``truth()`` and ``expected_counts()`` follow).
+
 Sites: ``dept`` (VSB department site), ``news`` (WebPlus campus news site), ``prov`` (TRS
 provincial site) and, with ``hostile=True``, ``hostile`` (answers to survive).
 """

@@ -1,4 +1,9 @@
-"""Serve a :class:`~harvester.demo.world.World` on loopback: one threaded HTTP server per site."""
+"""Serve a :class:`~harvester.demo.world.World` on loopback: one threaded HTTP server per site.
+
+HTML answers carry ``ETag``/``Last-Modified`` and honour conditional GETs (304). While served,
+the world can change (:meth:`Served.publish`, :meth:`Served.edit`); rendering and changes share
+one lock, so a page is always rendered from a consistent world.
+"""
 
 from __future__ import annotations
 
@@ -19,10 +24,10 @@ from typing import Any, NamedTuple
 import yaml
 
 from harvester.demo import hostile as hostile_site
-from harvester.demo.reply import Renderer, Reply
+from harvester.demo.reply import Renderer, Reply, not_modified, unchanged, validated, with_validators
 from harvester.demo.sites import trs, vsb, webplus
-from harvester.demo.truth import TruthArticle, count_expected, truth_rows
-from harvester.demo.world import CHANNELS, DISALLOWED, HOSTILE, HOSTILE_MATCH, NEWS, PROV, World
+from harvester.demo.truth import TruthArticle, count_expected, truth_row, truth_rows
+from harvester.demo.world import CHANNELS, DISALLOWED, HOSTILE, HOSTILE_MATCH, NEWS, PROV, SITE_BUILT, SourceSpec, World
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +60,7 @@ class LogEntry(NamedTuple):
 
 
 class Served:
-    """A running world: its origins, its request log and its truth."""
+    """A running world: its origins, its request log and its truth (which may change while served)."""
 
     def __init__(self, world: World, faults: Faults, hostile: bool) -> None:
         self.world = world
@@ -65,14 +70,47 @@ class Served:
         self.log: list[LogEntry] = []
         self._lock = threading.Lock()
         self._attempted: set[tuple[str, str]] = set()
+        self._world_lock = threading.RLock()
 
     def truth(self) -> list[TruthArticle]:
         """Every row harvester must store (the hostile site contributes none)."""
-        return truth_rows(self.world, self.origins)
+        with self._world_lock:
+            return truth_rows(self.world, self.origins)
 
     def expected_counts(self, start: date, end: date) -> dict[str, int]:
         """Per channel: distinct relevant articles published within ``[start, end]``."""
-        return count_expected(self.world, start, end)
+        with self._world_lock:
+            return count_expected(self.world, start, end)
+
+    def publish(self, source_id: str, count: int) -> list[TruthArticle]:
+        """Publish ``count`` new articles at the top of the source's column; their truth rows, newest first.
+
+        List pages of that column re-render (and get new validators); other pages keep theirs.
+        """
+        spec = self._source(source_id)
+        with self._world_lock:
+            fresh = self.world.publish(spec.site, spec.column, count)
+            return [truth_row(self.world, spec, article, self.origins) for article in fresh]
+
+    def edit(self, source_id: str, index: int = 0) -> TruthArticle:
+        """Append a dated note to the body of the ``index``-th newest page article of the source's column."""
+        spec = self._source(source_id)
+        with self._world_lock:
+            article = self.world.edit(spec.site, spec.column, index)
+            return truth_row(self.world, spec, article, self.origins)
+
+    def render(self, renderer: Renderer, path: str, query: str) -> Reply:
+        """Render one answer with ``renderer``, from a world no one is changing; HTML gets validators."""
+        with self._world_lock:
+            reply = renderer(path, query)
+            fallback = max(SITE_BUILT, self.world.clock)
+        return with_validators(reply, fallback) if validated(reply) else reply
+
+    def _source(self, source_id: str) -> SourceSpec:
+        for spec in self.world.sources:
+            if spec.id == source_id:
+                return spec
+        raise KeyError(f"no demo source {source_id!r}")
 
     def disallowed_paths(self) -> list[str]:
         """The robots.txt Disallow prefixes of all served sites (check them against :attr:`log`)."""
@@ -168,6 +206,8 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(served.faults.slow_seconds)
         if error:
             reply = Reply(503, b"<html><body>Service Unavailable</body></html>", headers=(("Retry-After", "0"),))
+        elif not reset and not_modified(reply, self.headers["If-None-Match"], self.headers["If-Modified-Since"]):
+            reply = unchanged(reply)
         if reply.stream is None and not reset:
             # recorded before the body goes out, so a client that has the answer finds it logged
             served.record(LogEntry(site, "GET", self.path, reply.status, len(reply.body)))
@@ -180,10 +220,15 @@ class _Handler(BaseHTTPRequestHandler):
         renderer = self.server.renderer
         if renderer is None:
             raise RuntimeError("demo site is not ready")
-        return renderer(path, query)
+        return self.server.served.render(renderer, path, query)
 
     def _send(self, reply: Reply, *, reset: bool) -> int:
         self.send_response(reply.status)
+        if reply.status == 304:  # no body, so neither length nor type
+            for name, value in reply.headers:
+                self.send_header(name, value)
+            self.end_headers()
+            return 0
         self.send_header("Content-Type", reply.content_type)
         for name, value in reply.headers:
             self.send_header(name, value)

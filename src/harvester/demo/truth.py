@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from harvester.demo.world import CHANNELS, World
+from harvester.demo.world import CHANNELS, Article, SourceSpec, World
 
 
 @dataclass(frozen=True)
@@ -22,25 +22,27 @@ class TruthArticle:
     body_snippet: str  # a phrase of the extracted body ("" unless kind == "page")
 
 
+def truth_row(world: World, source: SourceSpec, article: Article, origins: dict[str, str]) -> TruthArticle:
+    """The row harvester must store for ``article`` listed by ``source``."""
+    return TruthArticle(
+        source=source.id,
+        channel=source.channel,
+        url=world.url(article, origins),
+        title=article.title,
+        published=article.published,
+        kind=article.kind,
+        relevant=world.relevant(source, article),
+        body_snippet=world.snippet(article),
+    )
+
+
 def truth_rows(world: World, origins: dict[str, str]) -> list[TruthArticle]:
     """Every (source, article) pair of the world, in source and list order."""
-    rows = []
-    for source in world.sources:
-        for entry in world.columns[source.site, source.column].entries:
-            article = world.articles[entry.key]
-            rows.append(
-                TruthArticle(
-                    source=source.id,
-                    channel=source.channel,
-                    url=world.url(article, origins),
-                    title=article.title,
-                    published=article.published,
-                    kind=article.kind,
-                    relevant=world.relevant(source, article),
-                    body_snippet=world.snippet(article),
-                )
-            )
-    return rows
+    return [
+        truth_row(world, source, world.articles[entry.key], origins)
+        for source in world.sources
+        for entry in world.columns[source.site, source.column].entries
+    ]
 
 
 def count_expected(world: World, start: date, end: date) -> dict[str, int]:

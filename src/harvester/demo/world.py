@@ -4,6 +4,10 @@ A :class:`World` holds sites, their list columns and the articles, with paths bu
 origins: the origins exist only once :func:`~harvester.demo.server.serve_world` binds the
 ports. Bodies are generated on demand from ``(seed, article key)`` so a large world is
 built in a moment.
+
+The world can change while it is served: :meth:`World.publish` adds new articles at the top of
+a column (dated after everything that exists) and :meth:`World.edit` appends a dated note to an
+article's body. Both are deterministic in the seed and the order of the calls.
 """
 
 from __future__ import annotations
@@ -11,14 +15,22 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from itertools import takewhile
 
 from harvester.demo import text
 
 DEPT, NEWS, PROV, HOSTILE = "dept", "news", "prov", "hostile"
 FIRST_DAY = date(2022, 3, 1)
 LAST_DAY = date(2023, 11, 30)
+SITE_BUILT = datetime(2023, 11, 30, 20, 0)  # Last-Modified of static pages (after every generated article)
+EDIT_NOTES = (
+    "补充了活动现场图片。",
+    "更正了文中个别文字表述。",
+    "补充了参会人员名单。",
+    "增加了相关材料的下载说明。",
+)
 UF_MATCH: dict[str, tuple[str, ...]] = {"any": text.UF_TERMS}
 PROV_MATCH: dict[str, tuple[str, ...]] = {"all": ("山东理工大学",), "any": text.UF_TERMS}
 HOSTILE_MATCH: dict[str, tuple[str, ...]] = {"all": ("此词从不出现于任何页面",)}
@@ -45,6 +57,12 @@ class Article:
     topic: str  # uf | other | mixed (other title, united-front body) | notice | special
     variant: str = ""  # special behaviour, see the site renderers
     origin: str = ""  # key of the article this one reposts or links to
+    revisions: tuple[datetime, ...] = ()  # times of later edits, each appending a note to the body
+
+    @property
+    def modified(self) -> datetime:
+        """When the article's detail page last changed (its publication, or its latest edit)."""
+        return self.revisions[-1] if self.revisions else self.when
 
     @property
     def published(self) -> str:
@@ -75,6 +93,7 @@ class Column:
     page_size: int
     style: str  # p_pages | fanye | news_list | portal | trs | hostile
     entries: tuple[Entry, ...]
+    changed: datetime | None = None  # time of the latest publication into the column while served
 
     @property
     def pages(self) -> int:
@@ -118,6 +137,8 @@ class World:
     articles: dict[str, Article] = field(default_factory=dict)
     columns: dict[tuple[str, str], Column] = field(default_factory=dict)
     sources: tuple[SourceSpec, ...] = ()
+    clock: datetime = SITE_BUILT  # the newest time of the world (article date or edit time)
+    published: int = 0  # articles published since generation (seeds the next one)
     _by_num: dict[tuple[str, int], Article] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -133,8 +154,64 @@ class World:
         """The article of ``site`` with number ``num``, if any."""
         return self._index().get((site, num))
 
+    def add(self, article: Article) -> None:
+        """Add ``article`` to the world, or replace the article of the same key."""
+        self.articles[article.key] = article
+        self._index()[article.site, article.num] = article
+
+    def page_modified(self, column: Column, number: int) -> datetime:
+        """Last-Modified of list page ``number``: its newest article, or the column's latest change."""
+        dates = [self.articles[entry.key].when for entry in column.page_entries(number)]
+        if column.changed is not None:
+            dates.append(column.changed)
+        return max(dates, default=SITE_BUILT)
+
+    def publish(self, site: str, column: str, count: int) -> list[Article]:
+        """Add ``count`` new page articles at the top of a column (below pinned rows), newest first.
+
+        Each is dated after every existing article and numbered after every article of its site;
+        title, topic and times are drawn from ``(seed, publication counter)``.
+        """
+        if count < 0:
+            raise ValueError(f"count must not be negative, not {count}")
+        current = self.columns[site, column]
+        num = max((a.num for a in self.articles.values() if a.site == site), default=0)
+        fresh: list[Article] = []
+        for _ in range(count):
+            rng = random.Random(f"{self.seed}:publish:{self.published}")
+            when = self.clock + timedelta(minutes=10 * rng.randint(3, 72))
+            title, topic, with_time = _FRESH.get(site, _fresh_default)(rng, column, when.year)
+            num += rng.randint(1, 9)
+            key = f"{site}-{column}-new-{self.published}"
+            fresh.append(Article(key, site, num, column, title, when, with_time, "page", topic))
+            self.add(fresh[-1])
+            self.clock, self.published = when, self.published + 1
+        if fresh:
+            pinned = tuple(takewhile(lambda entry: entry.pinned, current.entries))
+            rows = (*pinned, *(Entry(a.key) for a in reversed(fresh)), *current.entries[len(pinned) :])
+            self.columns[site, column] = replace(current, entries=rows, changed=self.clock)
+        return fresh[::-1]
+
+    def edit(self, site: str, column: str, index: int = 0) -> Article:
+        """Append a dated note to the body of the ``index``-th newest page article of a column."""
+        pages = [self.articles[e.key] for e in self.columns[site, column].entries]
+        pages = sorted((a for a in pages if a.kind == "page"), key=lambda a: (a.when, a.num), reverse=True)
+        if not 0 <= index < len(pages):
+            raise IndexError(f"column {site}/{column} has {len(pages)} page articles, no index {index}")
+        article = pages[index]
+        rng = random.Random(f"{self.seed}:edit:{article.key}:{len(article.revisions)}")
+        self.clock += timedelta(minutes=10 * rng.randint(1, 36))
+        edited = replace(article, revisions=(*article.revisions, self.clock))
+        self.add(edited)
+        return edited
+
     def body(self, article: Article) -> list[str]:
-        """The article's paragraphs (deterministic by seed and key)."""
+        """The article's paragraphs (deterministic by seed and key), with a note per edit."""
+        notes = [_edit_note(self.seed, article.key, number, at) for number, at in enumerate(article.revisions)]
+        return self._base_body(article) + notes
+
+    def _base_body(self, article: Article) -> list[str]:
+        """The paragraphs as first published."""
         rng = random.Random(f"{self.seed}:body:{article.key}")
         if article.variant == "attachment-only":
             return ["详见附件。"]
@@ -142,7 +219,7 @@ class World:
             source = self.articles[article.origin]
             reporter = text.person(rng)
             editor = text.person(rng)
-            first, *rest = self.body(source)
+            first, *rest = self._base_body(source)
             return [f"本报讯（通讯员 {reporter}）{first}", *rest, f"（编辑：{editor}）"]
         topic = "uf" if article.topic in ("uf", "mixed", "notice", "special") else "other"
         return text.make_body(rng, topic, f"{article.when.month}月{article.when.day}日")
@@ -189,6 +266,32 @@ class World:
         return self._by_num
 
 
+def _edit_note(seed: int, key: str, number: int, at: datetime) -> str:
+    """The sentence an edit appends (never a match term, so relevance and snippets stay)."""
+    rng = random.Random(f"{seed}:note:{key}:{number}")
+    return f"（本文于{at:%Y年%m月%d日 %H:%M}更新，{rng.choice(EDIT_NOTES)}）"
+
+
+def _fresh_default(rng: random.Random, column: str, year: int) -> tuple[str, str, bool]:
+    """Title, topic and with_time of an article published later into a column of any site."""
+    return text.make_title(rng, "uf", year), "uf", False
+
+
+def _fresh_dept(rng: random.Random, column: str, year: int) -> tuple[str, str, bool]:
+    if column == "tzgg":
+        return text.make_notice(rng, year), "notice", True
+    return _fresh_default(rng, column, year)
+
+
+def _fresh_news(rng: random.Random, column: str, year: int) -> tuple[str, str, bool]:
+    topic = _news_topic(rng)
+    return text.make_title(rng, "uf" if topic == "uf" else "other", year), topic, False
+
+
+def _fresh_prov(rng: random.Random, column: str, year: int) -> tuple[str, str, bool]:
+    return _prov_title(rng, year, rng.random() < 0.35), "uf", True
+
+
 def _token(seed: int, key: str) -> str:
     rng = random.Random(f"{seed}:token:{key}")
     alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
@@ -204,6 +307,7 @@ def build_world(scale: int = 1, seed: int = 0) -> World:
     _build_news(world, random.Random(f"{seed}:news"))
     _build_prov(world, random.Random(f"{seed}:prov"))
     world.sources = _sources()
+    world.clock = max(article.when for article in world.articles.values())
     return world
 
 
@@ -469,3 +573,11 @@ def _build_prov(world: World, rng: random.Random) -> None:
     _number(world, PROV, drafts, rng, 5_210_000)
     entries = tuple(_newest_first(world, [d.key for d in drafts]))
     world.columns[PROV, "gxtz"] = Column(PROV, "gxtz", "高校统战", "gxtz", "/xwzx/gxtz/index.html", 15, "trs", entries)
+
+
+_FRESH: dict[str, Callable[[random.Random, str, int], tuple[str, str, bool]]] = {
+    DEPT: _fresh_dept,
+    NEWS: _fresh_news,
+    PROV: _fresh_prov,
+}
+"""How each site titles the articles published while it is served (other sites: :func:`_fresh_default`)."""

@@ -10,6 +10,7 @@ government meta tags. Pages are GBK, declared only in ``<meta>`` (the header has
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from html import escape
 
 from harvester.demo.reply import Reply, not_found
@@ -47,7 +48,7 @@ class TrsSite:
             article = self.world.find(PROV, int(match.group(3)))
             if article is None or self.world.path(article) != path:
                 return not_found()
-            return _gbk(self._detail(article))
+            return _gbk(self._detail(article), article.modified)
         return not_found()
 
     def _list(self, column: Column, index: int) -> Reply:
@@ -68,7 +69,7 @@ class TrsSite:
         )
         head = _HEAD.format(title=f"{column.name}_{SITE_NAME}", meta='<meta name="ColumnName" content="高校统战" />')
         listing = '<div class="list"><ul>\n' + "\n".join(rows) + "\n</ul>\n" + script + "</div>\n"
-        return _gbk(head + listing + _FOOT)
+        return _gbk(head + listing + _FOOT, self.world.page_modified(column, index + 1))
 
     def _detail(self, article: Article) -> str:
         stamp = f"{article.when:%Y-%m-%d %H:%M}"
@@ -93,5 +94,5 @@ class TrsSite:
         )
 
 
-def _gbk(page: str) -> Reply:
-    return Reply(200, page.encode("gbk"), "text/html")
+def _gbk(page: str, modified: datetime) -> Reply:
+    return Reply(200, page.encode("gbk"), "text/html", modified=modified)

@@ -14,7 +14,7 @@ from html import escape
 from urllib.parse import parse_qs
 
 from harvester.demo.reply import Reply, html, not_found
-from harvester.demo.world import DEPT, Article, Column, Entry, World
+from harvester.demo.world import DEPT, SITE_BUILT, Article, Column, Entry, World
 
 TRUNCATE_AT = 20
 SITE_NAME = "山东理工大学党委统战部"
@@ -62,7 +62,7 @@ class VsbSite:
     def render(self, path: str, query: str) -> Reply:
         """Answer one GET."""
         if path in ("/", "/index.htm"):
-            return html(self._home())
+            return html(self._home(), modified=SITE_BUILT)
         if match := _LIST_PAGE.match(path):
             return self._list(match.group(1), match.group(2))
         if match := _INFO.match(path):
@@ -92,7 +92,7 @@ class VsbSite:
         wrap = "ul" if column.style == "p_pages" else "table"
         listing = f'<div class="list"><div class="lm_name">{column.name}</div>\n<{wrap} class="winstyle110144">\n'
         body = listing + "\n".join(rows) + f"\n</{wrap}>\n{pager}\n</div>\n"
-        return html(head + body + _FOOT.format(site=SITE_NAME))
+        return html(head + body + _FOOT.format(site=SITE_NAME), modified=self.world.page_modified(column, page))
 
     def _row(self, column: Column, entry: Entry, index: int, prefix: str) -> str:
         article = self.world.articles[entry.key]
@@ -123,13 +123,13 @@ class VsbSite:
         if article is None or article.kind not in ("page", "restricted"):
             return not_found()
         if article.variant in ("login", "robots"):
-            return html(_LOGIN_WALL)
+            return html(_LOGIN_WALL, modified=article.modified)
         if article.variant == "soft404":
-            return html(_SOFT_404)
+            return html(_SOFT_404, modified=article.modified)
         column = self.world.columns[DEPT, article.column]
         if tree != column.tree:
             return not_found()
-        return html(self._detail_page(article, column))
+        return html(self._detail_page(article, column), modified=article.modified)
 
     def _detail_page(self, article: Article, column: Column) -> str:
         head = _HEAD.format(title=f"{escape(article.title)}-{SITE_NAME}", site=SITE_NAME, page="info")

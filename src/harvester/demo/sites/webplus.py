@@ -13,7 +13,7 @@ import re
 from html import escape
 
 from harvester.demo.reply import Reply, html, not_found
-from harvester.demo.world import NEWS, Article, Column, World
+from harvester.demo.world import NEWS, SITE_BUILT, Article, Column, World
 
 SITE_NAME = "山东理工大学新闻网"
 _LIST_PAGE = re.compile(r"^/(1058|zhxw)/list(\d*)\.htm$")
@@ -67,7 +67,8 @@ class WebPlusSite:
         if path == "/_visitcount":
             return Reply(200, b"document.write('1024');", "application/javascript")
         if path in ("/", "/main.htm"):
-            return html(_HEAD.format(title=SITE_NAME, site=SITE_NAME, kind="index") + _FOOT.format(column=0))
+            home = _HEAD.format(title=SITE_NAME, site=SITE_NAME, kind="index") + _FOOT.format(column=0)
+            return html(home, modified=SITE_BUILT)
         return not_found()
 
     def _list(self, column: Column, page: int) -> Reply:
@@ -85,7 +86,10 @@ class WebPlusSite:
         portlet = f'<div id="wp_news_w6" frag="窗口6" portletmode="simpleList">\n{listing}\n</div>'
         paging = f'<div id="wp_paging_w6">{_paging(column, page)}</div>'
         return html(
-            head + f'<div class="wrapper main">{crumbs}\n{portlet}\n{paging}</div>\n' + _FOOT.format(column=column.tree)
+            head
+            + f'<div class="wrapper main">{crumbs}\n{portlet}\n{paging}</div>\n'
+            + _FOOT.format(column=column.tree),
+            modified=self.world.page_modified(column, page),
         )
 
     def _row(self, article: Article, index: int) -> str:
@@ -114,10 +118,10 @@ class WebPlusSite:
         column = self.world.columns[NEWS, article.column]
         page = self._detail_page(article, column).encode("utf-8")
         if article.variant == "gbk-header":
-            return Reply(200, page, "text/html; charset=gbk")
+            return Reply(200, page, "text/html; charset=gbk", modified=article.modified)
         if article.variant == "no-charset":
-            return Reply(200, page, "text/html")
-        return Reply(200, page)
+            return Reply(200, page, "text/html", modified=article.modified)
+        return Reply(200, page, modified=article.modified)
 
     def _detail_page(self, article: Article, column: Column) -> str:
         head = _HEAD.format(title=f"{escape(article.title)}-{SITE_NAME}", site=SITE_NAME, kind="info")
