@@ -160,6 +160,7 @@ class Config:
     fetch: FetchSettings = field(default_factory=FetchSettings)
     year_start_month: int = 9  # the report year starts on the 1st of this month (9: September-August)
     default_schedule: str = "0 6 * * *"  # cron of sources that give no schedule of their own
+    recheck_days: int = 14  # articles published this recently are fetched again to notice updates
     ledger: Path | None = None  # the offline ledger (YAML or CSV); None: no ledger
     categories: tuple[Category, ...] = DEFAULT_CATEGORIES  # content categories of the report
 
@@ -382,6 +383,7 @@ def load_config(path: Path | str) -> Config:
         fetch=_get(top, "fetch", _fetch, FetchSettings()),
         year_start_month=_get(top, "year_start_month", _month, _default(Config, "year_start_month")),
         default_schedule=_get(top, "default_schedule", lambda n: _cron(n, tz), _default(Config, "default_schedule")),
+        recheck_days=_get(top, "recheck_days", lambda n: n.integer(0), _default(Config, "recheck_days")),
         ledger=_get(top, "ledger", lambda n: _ledger_path(file, n), None),
         categories=_get(top, "categories", _categories, DEFAULT_CATEGORIES),
     )

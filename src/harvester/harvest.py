@@ -82,7 +82,7 @@ class Harvester:
 
     ``fetcher_factory`` builds the HTTP client (tests inject transports and clocks through it);
     ``today`` supplies the date that year-less list dates fall back to; articles published within
-    ``recheck_days`` of it are fetched again to notice updates.
+    ``config.recheck_days`` of it are fetched again to notice updates.
     """
 
     def __init__(
@@ -93,14 +93,12 @@ class Harvester:
         fetcher_factory: Callable[[Callable[[FetchRecord], None]], Fetcher] | None = None,
         today: Callable[[], date] | None = None,
         progress: Progress | None = None,
-        recheck_days: int = 14,
     ) -> None:
         self.config = config
         self.store = store
         self._fetcher_factory = fetcher_factory or (lambda on_record: Fetcher(config.fetch, on_record=on_record))
         self._today = today or (lambda: datetime.now(config.timezone).date())
         self._progress = progress
-        self.recheck_days = recheck_days
 
     def run(self, source_ids: Sequence[str] | None = None) -> RunSummary:
         """Harvest the given sources (default: all) once, synchronously."""
@@ -172,7 +170,7 @@ class _SourcePass:
         self.home_hosts = {_netloc(u) for u in source.urls} | set(source.allowed_hosts)
         self.seen: set[str] = set()  # canonical entry URLs met in this pass
         self.reference = harvester._today()  # year of year-less dates: nearest dated neighbour, else today
-        self.recheck_from = (self.reference - timedelta(days=harvester.recheck_days)).isoformat()
+        self.recheck_from = (self.reference - timedelta(days=harvester.config.recheck_days)).isoformat()
         self.limit = asyncio.Semaphore(DETAIL_CONCURRENCY)
         self.known = harvester.store.known_articles(source.id)
         self.list_state = harvester.store.list_pages(source.id)
@@ -183,6 +181,7 @@ class _SourcePass:
         async with asyncio.TaskGroup() as articles:
             for start in self.source.urls:
                 await self._crawl_column(start, articles)
+            self._recheck_recent(articles)
         for url, state in self.seen_pages.items():  # only now: every entry of these pages is stored
             self.h.store.save_list_page(self.source.id, url, state)
         row = dataclasses.asdict(self.summary)
@@ -218,16 +217,17 @@ class _SourcePass:
                 listing.etag, listing.last_modified, family=listing.family, entries=len(listing.entries)
             )
             urls = [canonical_url(e.url) for e in listing.entries]
-            news = self._schedule(listing, urls, articles)
+            reached_known = self._schedule(listing, urls, articles)
             fresh_in_column = set(urls) - in_column
             in_column.update(urls)
-            if not fresh_in_column or self._older_than_since(listing.entries) or (incremental and not news):
-                break  # a cycling/endless pager, entries older than `since`, or only known entries
+            if not fresh_in_column or self._older_than_since(listing.entries) or (incremental and reached_known):
+                break  # a cycling/endless pager, entries older than `since`, or the known part of the column
             queue.extend(r for r in listing.following if r.key not in visited)
         self.summary.list_pages += pages
-        if queue and pages >= self.source.max_pages:
+        limited = bool(queue) and pages >= self.source.max_pages
+        if limited:
             self._warn(start, "max-pages", f"stopped at max_pages={self.source.max_pages}; raise it to go further back")
-        if not failed:
+        if not failed and not limited:  # only a column read to its end may later be read incrementally
             first = self.seen_pages.get(start) or state or ListPageState()
             self.seen_pages[start] = dataclasses.replace(first, complete=True)
 
@@ -249,17 +249,29 @@ class _SourcePass:
                 f"redesigned? try `harvester check {self.source.id}`)",
             )
 
-    def _schedule(self, listing: _Listing, urls: Sequence[str], articles: asyncio.TaskGroup) -> int:
-        """Start harvesting the entries that need it; return how many entries are new to the store."""
-        news = 0
+    def _schedule(self, listing: _Listing, urls: Sequence[str], articles: asyncio.TaskGroup) -> bool:
+        """Start harvesting the entries that need it; say whether the page reached already-known entries.
+
+        Lists run newest first, so past a known (unpinned) entry everything is known too.
+        """
+        reached_known = False
         for (entry, day), url in zip(self._dated(listing.entries), urls, strict=True):
-            if url not in self.known and not entry.pinned:
-                news += 1
+            reached_known = reached_known or (url in self.known and not entry.pinned)
             if url in self.seen or not self._needs_harvest(url):
                 continue
             self.seen.add(url)
             articles.create_task(self._harvest_entry(entry, url, day, listing.url))
-        return news
+        return reached_known
+
+    def _recheck_recent(self, articles: asyncio.TaskGroup) -> None:
+        """Fetch again the recent articles the lists did not bring up (their list pages answered 304)."""
+        for url, known in self.known.items():
+            if url in self.seen or known.kind != "page" or not self._needs_harvest(url):
+                continue
+            self.seen.add(url)
+            day = date.fromisoformat(known.published_at[:10]) if known.published_at else None
+            entry = ListEntry(url=url, title=known.list_title or "")
+            articles.create_task(self._harvest_entry(entry, url, day, known.list_url or url))
 
     def _needs_harvest(self, url: str) -> bool:
         known = self.known.get(url)

@@ -148,6 +148,9 @@ class KnownArticle:
 
     detail_status: str
     published_at: str | None
+    kind: str = "page"
+    list_title: str | None = None
+    list_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -314,8 +317,11 @@ class Store:
 
     def known_articles(self, source: str) -> dict[str, KnownArticle]:
         """url -> what is known of every stored article of ``source``."""
-        rows = self.conn.execute("SELECT url, detail_status, published_at FROM articles WHERE source = ?", (source,))
-        return {url: KnownArticle(status, published) for url, status, published in rows}
+        rows = self.conn.execute(
+            "SELECT url, detail_status, published_at, kind, list_title, list_url FROM articles WHERE source = ?",
+            (source,),
+        )
+        return {row["url"]: KnownArticle(*tuple(row)[1:]) for row in rows}
 
     def list_pages(self, source: str) -> dict[str, ListPageState]:
         """url -> what is remembered of each list page of ``source``."""
