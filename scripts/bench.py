@@ -21,6 +21,9 @@ from pathlib import Path
 
 from harvester.demo import build_world, serve_world
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_extract import bench_extract  # a sibling script
+
 HERE = Path(__file__).resolve().parent
 
 
@@ -135,6 +138,7 @@ def bench_incremental(args: argparse.Namespace) -> None:
 
 SECTIONS: dict[str, Callable[[argparse.Namespace], None]] = {
     "harvest": bench_harvest,
+    "extract": bench_extract,
     "incremental": bench_incremental,
 }
 

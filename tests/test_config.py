@@ -481,6 +481,7 @@ def test_key_tables_are_the_dataclass_fields() -> None:
         "fetch",
         "year_start_month",
         "default_schedule",
+        "recheck_days",
         "ledger",
         "categories",
     }

@@ -30,7 +30,10 @@ log = logging.getLogger(__name__)
 
 ATTACHMENT_SUFFIXES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".zip", ".rar", ".7z", ".wps", ".txt")
 ATTACHMENT_MARKERS = ("/system/_content/download.jsp", "/_upload/article/files/", "/module/download/")
-DETAIL_CONCURRENCY = 16  # detail pages in flight per source; the fetcher's per-host limit still applies
+DETAIL_CONCURRENCY = 16
+MAX_PARTS = (
+    50  # pages of one split article  # detail pages in flight per source; the fetcher's per-host limit still applies
+)
 
 
 class Progress(Protocol):
@@ -220,7 +223,8 @@ class _SourcePass:
             reached_known = self._schedule(listing, urls, articles)
             fresh_in_column = set(urls) - in_column
             in_column.update(urls)
-            if not fresh_in_column or self._older_than_since(listing.entries) or (incremental and reached_known):
+            cycling = bool(listing.entries) and not fresh_in_column  # an e-paper's ad page has no entries at all
+            if cycling or self._older_than_since(listing.entries) or (incremental and reached_known):
                 break  # a cycling/endless pager, entries older than `since`, or the known part of the column
             queue.extend(r for r in listing.following if r.key not in visited)
         self.summary.list_pages += pages
@@ -362,7 +366,28 @@ class _SourcePass:
         except ExtractionError as exc:
             self._problem(fetched.url, "article", f"cannot read the article: {exc.message}")
             return _replace(record, detail_status="error")
-        return self._merge(record, fields, entry, list_day)
+        fields, complete = await self._with_parts(fields)
+        merged = self._merge(record, fields, entry, list_day)
+        return merged if complete else _replace(merged, detail_status="error")  # retried next run
+
+    async def _with_parts(self, fields: ArticleFields) -> tuple[ArticleFields, bool]:
+        """Long TRS articles continue on _1.html, _2.html ...: append every part's body."""
+        bodies, visited, part = [fields.body], set[str](), fields.next_part
+        while part and part not in visited and len(visited) < MAX_PARTS:
+            visited.add(part)
+            fetched = await self._fetch(Request(part), role="article part")
+            if fetched is None:
+                return fields, False
+            try:
+                more = parse_article(
+                    Page(fetched.url, fetched.html), preset=self.source.preset, selectors=self.source.selectors
+                )
+            except ExtractionError as exc:
+                self._problem(part, "article", f"cannot read a part of the article: {exc.message}")
+                return fields, False
+            bodies.append(more.body)
+            part = more.next_part
+        return dataclasses.replace(fields, body="\n".join(bodies), next_part=None), True
 
     def _merge(
         self, record: ArticleRecord, fields: ArticleFields, entry: ListEntry, list_day: date | datetime | None

@@ -148,7 +148,12 @@ def base_url(tree: LexborHTMLParser, page_url: str) -> str:
     """The URL relative links resolve against: ``<base href>`` if present, else the page URL."""
     base = tree.css_first("base[href]")
     href = (base.attributes.get("href") or "").strip() if base is not None else ""
-    return urljoin(page_url, href) if href else page_url
+    if not href:
+        return page_url
+    try:
+        return urljoin(page_url, href)
+    except ValueError:  # a broken host such as "http://[::1": keep the page's own URL
+        return page_url
 
 
 def resolve(base: str, href: str | None) -> str | None:

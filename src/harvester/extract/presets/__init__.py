@@ -11,7 +11,7 @@ from typing import Protocol
 
 from harvester.config import Selectors
 from harvester.extract.model import ArticleFields, ListPage, Page
-from harvester.extract.presets import generic, vsb, webplus
+from harvester.extract.presets import epaper, generic, hanweb, table, trs, vsb, webplus
 
 
 class Preset(Protocol):
@@ -35,7 +35,15 @@ class Preset(Protocol):
         ...
 
 
-PRESETS: tuple[Preset, ...] = (vsb.PRESET, webplus.PRESET, generic.PRESET)
+PRESETS: tuple[Preset, ...] = (
+    vsb.PRESET,
+    webplus.PRESET,
+    trs.PRESET,
+    hanweb.PRESET,
+    table.PRESET,
+    epaper.PRESET,
+    generic.PRESET,
+)
 
 
 def get_preset(name: str) -> Preset:
