@@ -433,7 +433,18 @@ def test_shipped_sources_yaml_loads() -> None:
         ("department", "本部门网站"),
         ("campus", "学校新闻网、校报"),
         ("provincial", "省委统战部、省委教育工委等上级部门"),
+        ("yearbook", "年鉴"),
+        ("document", "文件"),
+        ("board", "公告栏"),
+        ("statistics", "统计报表"),
+        ("meeting", "会议、座谈"),
     ]
+    assert [c.sentence_phrase for c in loaded.channels][:3] == [
+        "通过本部门网站发布、更新信息",
+        "通过学校新闻网、校报等渠道发布重要信息",
+        "通过省委统战部、省委教育工委等上级部门发布统战工作信息",
+    ]
+    assert loaded.ledger == ROOT / "ledger.yaml" and loaded.ledger.exists()
     hosts: dict[str, set[str]] = {}
     for source in loaded.sources:
         hosts.setdefault(source.channel, set()).update(urlsplit(url).netloc for url in source.urls)

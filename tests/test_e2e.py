@@ -147,3 +147,23 @@ def key(truth: TruthArticle) -> tuple[str, str]:
 def _path(url: str) -> str:
     """URLs differ between two servings only by port."""
     return url.split("/", 3)[-1]
+
+
+@pytest.mark.parametrize("query", ["统战", "读书会", "民主党派", "盟", "党外 座谈会"])
+def test_search_finds_exactly_the_articles_containing_the_words(world_run: WorldRun, query: str) -> None:
+    db = world_run.dir / "harvest.db"
+    result = harvester(world_run.dir / "sources.yaml", "search", query, "--limit", "1000", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    found = {a["url"] for a in json.loads(result.stdout)}
+    expected = {
+        url for (_, url), row in stored(db).items() if all(t in f"{row['title']}\n{row['body']}" for t in query.split())
+    }
+    assert found == expected and found
+
+
+def test_search_lines_show_date_title_and_url(world_run: WorldRun) -> None:
+    result = harvester(world_run.dir / "sources.yaml", "search", "读书会")
+    lines = result.stdout.splitlines()
+    assert lines and all(len(line.split("\t")) == 3 for line in lines)
+    dates = [line.split("\t")[0] for line in lines]
+    assert dates == sorted(dates, reverse=True)

@@ -21,6 +21,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from harvester import search
 from harvester._version import __version__
 from harvester.check import check_command
 from harvester.config import Config, load_config
@@ -32,6 +33,7 @@ from harvester.lock import RunLock
 from harvester.report import markdown_report, write_report
 from harvester.report.evidence import EVIDENCE_FORMATS, write_evidence
 from harvester.schedule import schedule_command
+from harvester.serve import serve_command
 from harvester.status import status_command
 from harvester.store import Store
 
@@ -427,8 +429,43 @@ def ledger_list(
         click.echo(_table_text(header, rows, f"{config.ledger}: {len(rows)} entries"), nl=False)
 
 
+@cli.command("search")
+@click.argument("query")
+@click.option("--channel", metavar="ID", help="Only articles of this channel.")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["lines", "json"]), default="lines", show_default=True)
+@click.pass_obj
+@_fail_cleanly
+def search_command(obj: Context, query: str, channel: str | None, limit: int, fmt: str) -> None:
+    """Find articles by words, newest first: date, title and URL per line.
+
+    Chinese terms of any length work (统战, 党外, 民主党派, even one character); several terms must
+    all occur; "quoted words" form a phrase; -term excludes.
+
+    \b
+    Examples:
+      harvester search 统战
+      harvester search "民主党派 读书会" --channel department
+      harvester search 党外 -读书会 --limit 10 --format json
+    """
+    config = obj.config()
+    with Store(config.database) as store:
+        try:
+            ids = search.search(store.conn, query, limit=limit, channel=channel)
+        except search.SearchQueryError as exc:
+            raise click.BadParameter(exc.message, param_hint="QUERY") from exc
+        rows = store.articles_by_id(ids)
+    if fmt == "json":
+        keys = ("published_at", "title", "url", "channel", "source")
+        click.echo(json.dumps([{k: r[k] for k in keys} for r in rows], ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        click.echo(f"{(row['published_at'] or '')[:10]}\t{row['title']}\t{row['url']}")
+
+
 # Commands that live beside the modules they shell (they import nothing from this file).
 cli.add_command(check_command)
+cli.add_command(serve_command)
 cli.add_command(schedule_command)
 cli.add_command(status_command)
 

@@ -25,6 +25,7 @@ from harvester.extract.model import ArticleFields, DateValue, ListEntry, Page, R
 from harvester.fetch import Fetched, Fetcher, FetchRecord, Validators
 from harvester.normalize import canonical_url
 from harvester.store import ArticleRecord, ListPageState, Outcome, Store
+from harvester.views import refresh_counted
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +120,7 @@ class Harvester:
             self.store.finish_run(run_id, status="interrupted", new=0, updated=0, failed=0)
             raise
         summary = RunSummary(run_id, summaries)
+        refresh_counted(self.store.conn, self.config)  # the `counted` flag analysts' views rely on
         status = "ok" if not summary.failed else "partial"
         self.store.finish_run(run_id, status=status, new=summary.new, updated=summary.updated, failed=summary.failed)
         return summary

@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from urllib.parse import parse_qsl, quote, unquote, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
 
 import numpy as np
 
@@ -180,7 +180,7 @@ def _is_tracking(name: str) -> bool:
 
 def _encode(value: str, safe: str) -> str:
     """Percent-encode a decoded query component the one way canonical URLs use."""
-    return quote(unquote(quote(value, safe=safe + "%")), safe=safe)
+    return quote(value, safe=safe)
 
 
 # --- text -----------------------------------------------------------------------------------
@@ -243,12 +243,12 @@ def _join_words(words: list[str]) -> str:
 
 _OPEN = r"[（(【\[]"
 _CLOSE = r"[）)】\]]"
-_REPORTER = r"(?:特约记者|见习记者|实习记者|记者|通讯员|实习生|撰稿|摄影|文字|文|图)"
+_REPORTER = r"(?:特约记者|见习记者|实习记者|记者|通讯员|实习生|撰稿|摄影|文字|(?:文|图)\s*[/／：:\s])"
 _LEAD = re.compile(
     r"^\s*(?:"
     rf"{_OPEN}?[\u4e00-\u9fffA-Za-z]{{0,12}}(?:报|网|站|刊|台)讯{_CLOSE}?"
     rf"|{_OPEN}\s*{_REPORTER}[^）)】\]\n]{{0,60}}{_CLOSE}"
-    rf"|{_REPORTER}\s*[：:]?\s*[\u4e00-\u9fff]{{2,4}}(?:\s+[\u4e00-\u9fff]{{2,4}}){{0,3}}\s*报道"
+    r"|(?:特约记者|记者|通讯员)[\s：:]+[\u4e00-\u9fff]{2,4}(?:\s+[\u4e00-\u9fff]{2,4}){0,3}\s*报道"
     r")[\s：:，,、]*"
 )
 _LABELS = (

@@ -26,7 +26,9 @@ from typing import Any, Literal
 import sqlite_utils
 from sqlite_utils import Migrations
 
+from harvester import search
 from harvester.errors import StorageError
+from harvester.views import install_views
 
 Outcome = Literal["new", "updated", "unchanged"]
 
@@ -232,6 +234,8 @@ class Store:
             conn.execute("PRAGMA foreign_keys = ON")
             self.db = sqlite_utils.Database(conn)
             migrations.apply(self.db)
+            install_views(conn)
+            search.install(conn)
         except (sqlite3.DatabaseError, OSError) as exc:
             raise StorageError(
                 f"cannot open the database {self.path}: {exc}; check the path and permissions, "
@@ -290,7 +294,12 @@ class Store:
                 "SELECT * FROM articles WHERE source = ? AND url = ?", (record.source, record.url)
             ).fetchone()
             if existing is None:
-                self.db.table("articles").insert({**row, "first_seen_at": now, "checked_at": now})
+                inserted = self.conn.execute(
+                    f"INSERT INTO articles ({', '.join(row)}, first_seen_at, checked_at) "
+                    f"VALUES ({', '.join('?' for _ in row)}, ?, ?)",
+                    [*row.values(), now, now],
+                )
+                search.index_article(self.conn, int(inserted.lastrowid or 0), record.title, record.body)
                 outcome: Outcome = "new"
             elif existing["content_hash"] != row["content_hash"]:
                 self.db.table("articles").update(existing["id"], {**row, "updated_at": now, "checked_at": now})
@@ -303,12 +312,13 @@ class Store:
                     "fields": ",".join(changed),
                 }
                 self.db.table("article_updates").insert(update)
+                search.index_article(self.conn, existing["id"], record.title, record.body)
                 outcome = "updated"
             else:
                 self.conn.execute("UPDATE articles SET checked_at = ? WHERE id = ?", (now, existing["id"]))
                 outcome = "unchanged"
             self.conn.execute("COMMIT")
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, StorageError) as exc:  # an article and its search entry go in together or not at all
             self._rollback()
             raise StorageError(
                 f"cannot write article {record.url} to {self.path}: {exc}", source=record.source
@@ -373,6 +383,14 @@ class Store:
             params.append(end)
         where = " AND ".join(clauses) or "1"
         yield from self.db.query(f"SELECT * FROM articles WHERE {where} ORDER BY published_at DESC, id", params)
+
+    def articles_by_id(self, ids: Sequence[int]) -> list[dict[str, Any]]:
+        """The rows of these article ids, in the order given."""
+        if not ids:
+            return []
+        marks = ", ".join("?" for _ in ids)
+        rows = {r["id"]: r for r in self.db.query(f"SELECT * FROM articles WHERE id IN ({marks})", list(ids))}
+        return [rows[i] for i in ids if i in rows]
 
     # --- plumbing ------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from itertools import takewhile
@@ -22,6 +22,9 @@ from itertools import takewhile
 from harvester.demo import text
 
 DEPT, NEWS, PROV, HOSTILE = "dept", "news", "prov", "hostile"
+EDU, ARCHIVE, EPAPER = "edu", "archive", "epaper"
+CORE_SITES = (DEPT, NEWS, PROV)
+EXTRA_SITES = (EDU, ARCHIVE, EPAPER)  # Hanweb, old table layout, Founder e-paper: opt-in (``build_world(extra=...)``)
 FIRST_DAY = date(2022, 3, 1)
 LAST_DAY = date(2023, 11, 30)
 SITE_BUILT = datetime(2023, 11, 30, 20, 0)  # Last-Modified of static pages (after every generated article)
@@ -34,7 +37,15 @@ EDIT_NOTES = (
 UF_MATCH: dict[str, tuple[str, ...]] = {"any": text.UF_TERMS}
 PROV_MATCH: dict[str, tuple[str, ...]] = {"all": ("山东理工大学",), "any": text.UF_TERMS}
 HOSTILE_MATCH: dict[str, tuple[str, ...]] = {"all": ("此词从不出现于任何页面",)}
-DISALLOWED = {DEPT: ("/info/1999/",), NEWS: ("/_visitcount", "/_web/"), PROV: ("/module/",), HOSTILE: ("/private/",)}
+DISALLOWED = {
+    DEPT: ("/info/1999/",),
+    NEWS: ("/_visitcount", "/_web/"),
+    PROV: ("/module/",),
+    HOSTILE: ("/private/",),
+    EDU: ("/jrobot/", "/module/search/"),
+    ARCHIVE: ("/admin/",),
+    EPAPER: ("/page/",),
+}
 CHANNELS = (
     ("department", "本部门网站"),
     ("campus", "学校新闻网、校报"),
@@ -139,12 +150,13 @@ class World:
     sources: tuple[SourceSpec, ...] = ()
     clock: datetime = SITE_BUILT  # the newest time of the world (article date or edit time)
     published: int = 0  # articles published since generation (seeds the next one)
+    extra: tuple[str, ...] = ()  # the opt-in sites of :data:`EXTRA_SITES` this world has
     _by_num: dict[tuple[str, int], Article] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def sites(self) -> tuple[str, ...]:
         """Site ids in serving order (the hostile site is served only on demand)."""
-        return (DEPT, NEWS, PROV)
+        return (*CORE_SITES, *self.extra)
 
     def site_columns(self, site: str) -> tuple[Column, ...]:
         """The columns of one site."""
@@ -233,6 +245,10 @@ class World:
             return "详见附件"
         return paragraphs[1 if article.variant == "repost" else 0][:18]
 
+    def story(self, article: Article) -> str:
+        """The key of the story ``article`` tells: a light-edit repost tells its origin's story."""
+        return article.origin if article.variant == "repost" else article.key
+
     def relevant(self, source: SourceSpec, article: Article) -> bool:
         """Whether ``article`` passes ``source``'s match filter over title + body."""
         body = "\n".join(self.body(article)) if article.kind == "page" else ""
@@ -245,6 +261,12 @@ class World:
             return f"/{article.when:%Y/%m%d}/c{tree}a{article.num}/page.htm"
         if article.site == PROV:
             return f"/xwzx/gxtz/{article.when:%Y%m}/t{article.when:%Y%m%d}_{article.num}.html"
+        if article.site == EDU:
+            return f"/art/{article.when.year}/{article.when.month}/{article.when.day}/art_{tree}_{article.num}.html"
+        if article.site == ARCHIVE:
+            return f"/{tree}/show.asp?id={article.num}"
+        if article.site == EPAPER:
+            return f"/html/{article.when:%Y-%m/%d}/content_{article.num}.htm"
         if article.kind == "attachment":
             query = f"urltype=news.DownloadAttachUrl&owner=1{article.num}&wbfileid={article.num}"
             return f"/system/_content/download.jsp?{query}"
@@ -298,17 +320,35 @@ def _token(seed: int, key: str) -> str:
     return "".join(rng.choice(alphabet) for _ in range(22))
 
 
-def build_world(scale: int = 1, seed: int = 0) -> World:
-    """Generate the demo world: deterministic in ``(scale, seed)``; article counts grow with ``scale``."""
+def build_world(scale: int = 1, seed: int = 0, *, extra: Iterable[str] = ()) -> World:
+    """Generate the demo world: deterministic in ``(scale, seed)``; article counts grow with ``scale``.
+
+    ``extra`` adds opt-in sites of :data:`EXTRA_SITES` (``edu`` Hanweb, ``archive`` old table layout,
+    ``epaper`` Founder e-paper) with their sources; the core sites and their truth stay as they are.
+    """
     if scale < 1:
         raise ValueError(f"scale must be at least 1, not {scale}")
-    world = World(seed=seed, scale=scale)
+    wanted = set(extra)
+    if unknown := wanted - set(EXTRA_SITES):
+        raise ValueError(f"unknown extra demo sites {sorted(unknown)} (known: {', '.join(EXTRA_SITES)})")
+    world = World(seed=seed, scale=scale, extra=tuple(site for site in EXTRA_SITES if site in wanted))
     _build_dept(world, random.Random(f"{seed}:dept"))
     _build_news(world, random.Random(f"{seed}:news"))
     _build_prov(world, random.Random(f"{seed}:prov"))
     world.sources = _sources()
+    for site in world.extra:
+        world.sources += _build_extra(world, site)
     world.clock = max(article.when for article in world.articles.values())
     return world
+
+
+def _build_extra(world: World, site: str) -> tuple[SourceSpec, ...]:
+    """Build one opt-in site; its module owns its articles, columns and sources."""
+    # imported here: the site modules build on this module's types (a top-level import would be a cycle)
+    from harvester.demo.sites import epaper, hanweb, table
+
+    builders = {EDU: hanweb.build, ARCHIVE: table.build, EPAPER: epaper.build}
+    return builders[site](world, random.Random(f"{world.seed}:{site}"))
 
 
 def _sources() -> tuple[SourceSpec, ...]:
@@ -575,9 +615,41 @@ def _build_prov(world: World, rng: random.Random) -> None:
     world.columns[PROV, "gxtz"] = Column(PROV, "gxtz", "高校统战", "gxtz", "/xwzx/gxtz/index.html", 15, "trs", entries)
 
 
+def _fresh_edu(rng: random.Random, column: str, year: int) -> tuple[str, str, bool]:
+    return _prov_title(rng, year, rng.random() < 0.35), "uf", True
+
+
 _FRESH: dict[str, Callable[[random.Random, str, int], tuple[str, str, bool]]] = {
     DEPT: _fresh_dept,
     NEWS: _fresh_news,
     PROV: _fresh_prov,
+    EDU: _fresh_edu,
+    EPAPER: _fresh_news,
 }
 """How each site titles the articles published while it is served (other sites: :func:`_fresh_default`)."""
+
+
+# --- building blocks for the opt-in site modules (harvester.demo.sites.hanweb, table, epaper) ---------------
+
+Draft = _Draft
+"""An article before its number is known (numbers follow publication order)."""
+
+
+def random_moment(rng: random.Random) -> datetime:
+    """A working-hours moment between :data:`FIRST_DAY` and :data:`LAST_DAY`."""
+    return _random_moment(rng)
+
+
+def number_drafts(world: World, site: str, drafts: list[_Draft], rng: random.Random, first: int) -> None:
+    """Number ``drafts`` in publication order (from above ``first``) and add them to ``world`` as articles."""
+    _number(world, site, drafts, rng, first)
+
+
+def newest_first(world: World, keys: list[str]) -> list[Entry]:
+    """List rows for ``keys``, newest article first (ties: higher number first)."""
+    return _newest_first(world, keys)
+
+
+def university_title(rng: random.Random, year: int, ours: bool) -> str:
+    """A united-front title naming a university (``ours``: 山东理工大学), as provincial sites write them."""
+    return _prov_title(rng, year, ours)
