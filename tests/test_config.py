@@ -493,6 +493,7 @@ def test_key_tables_are_the_dataclass_fields() -> None:
         "year_start_month",
         "default_schedule",
         "recheck_days",
+        "duplicate_threshold",
         "ledger",
         "categories",
     }

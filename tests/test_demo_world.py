@@ -515,3 +515,239 @@ def test_pages_answer_while_articles_are_published(fresh: Served) -> None:
     assert statuses == [200] * 30
     assert len(rows_of(fresh, "news-lgyw")) == before + 30
     _assert_each_once(rows_of(fresh, "news-lgyw"), list_pages(fresh, "news-lgyw"))
+
+
+# --- the opt-in families: Hanweb (edu), old table layout (archive), Founder e-paper (epaper) ---------------
+
+EXTRA_ORIGINS = {**FAKE_ORIGINS, "edu": "http://e", "archive": "http://a", "epaper": "http://p2"}
+
+
+@pytest.fixture(scope="module")
+def families() -> Iterator[Served]:
+    with serve_world(build_world(scale=1, seed=0, extra=demo.EXTRA_SITES)) as running:
+        yield running
+
+
+def post(url: str, form: str) -> tuple[int, bytes]:
+    parts = urlsplit(url)
+    assert parts.hostname == "127.0.0.1"
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    try:
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        connection.request("POST", f"{parts.path}?{parts.query}", body=form.encode(), headers=headers)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def test_extra_sites_are_opt_in_and_leave_the_core_truth_alone() -> None:
+    from harvester.demo.truth import truth_rows
+
+    core, full = build_world(1, seed=0), build_world(1, seed=0, extra=demo.EXTRA_SITES)
+    assert core.sites == ("dept", "news", "prov")
+    assert full.sites == ("dept", "news", "prov", "edu", "archive", "epaper")
+    core_ids = {spec.id for spec in core.sources}
+    assert [spec.id for spec in full.sources] == [spec.id for spec in core.sources] + [
+        "edu-gzdt",
+        "archive-hwdt",
+        "paper",
+    ]
+    assert truth_rows(core, EXTRA_ORIGINS) == [r for r in truth_rows(full, EXTRA_ORIGINS) if r.source in core_ids]
+    assert [s.id for s in build_world(1, extra=["epaper"]).sources][-1] == "paper"
+    with pytest.raises(ValueError, match="unknown extra demo sites"):
+        build_world(1, extra=["nosuch"])
+
+
+def test_extra_sites_scale_and_stay_deterministic() -> None:
+    from harvester.demo.truth import truth_rows
+
+    def sizes(scale: int) -> dict[str, int]:
+        world = build_world(scale, seed=0, extra=demo.EXTRA_SITES)
+        return {site: len(world.columns[key].entries) for key in world.columns if (site := key[0]) in demo.EXTRA_SITES}
+
+    one, ten = sizes(1), sizes(10)
+    assert all(30 <= count <= 60 for count in one.values()), one
+    assert all(ten[site] >= 8 * one[site] for site in one), (one, ten)
+    first = truth_rows(build_world(1, seed=3, extra=demo.EXTRA_SITES), EXTRA_ORIGINS)
+    assert first == truth_rows(build_world(1, seed=3, extra=demo.EXTRA_SITES), EXTRA_ORIGINS)
+
+
+def _datastore_links(xml: str) -> list[str]:
+    return re.findall(r'<record><!\[CDATA\[\s*<li>(?:<span class="zd">\[置顶\]</span>)?<a href="([^"]+)"', xml)
+
+
+def test_hanweb_list_is_a_datastore_then_dataproxy_posts(families: Served) -> None:
+    origin = families.origins["edu"]
+    rows = rows_of(families, "edu-gzdt")
+    status, _, body = get(origin + "/col/col11969/index.html")
+    page = body.decode("utf-8")
+    assert status == 200 and '<script type="text/xml"><datastore>' in page
+    held = _datastore_links(page)
+    per_page = int(re.search(r"perPage: (\d+)", page).group(1))  # type: ignore[union-attr]
+    assert len(held) == 3 * per_page == 15 and f"<totalrecord>{len(rows)}</totalrecord>" in page
+    assert "[置顶]" in page.split("<record>")[1] and "ajaxParam: { col: 1, appid: 1, webid: 3" in page
+    outside = re.sub(r'<script type="text/xml">.*?</script>', "", page, flags=re.S)
+    assert "/art/" not in outside and "<record>" not in outside  # no list in the DOM itself
+    links, start = list(held), len(held) + 1
+    before = len(families.log)
+    while start <= len(rows):
+        query = f"startrecord={start}&endrecord={start + 14}&perpage={per_page}"
+        status, answer = post(origin + "/module/web/jpage/dataproxy.jsp?" + query, "col=1&columnid=11969&unitid=63447")
+        assert status == 200 and f"<totalrecord>{len(rows)}</totalrecord>" in answer.decode("utf-8")
+        links += _datastore_links(answer.decode("utf-8"))
+        start += 15
+    assert [urljoin(origin, link) for link in links] == [row.url for row in rows]
+    assert {(e.method, e.status) for e in families.log[before:]} == {("POST", 200)}
+    assert get(origin + "/module/web/jpage/dataproxy.jsp?startrecord=1&endrecord=15")[0] == 405
+    assert post(origin + "/module/web/jpage/dataproxy.jsp?startrecord=1&endrecord=15", "columnid=1")[0] == 400
+
+
+def test_hanweb_details_carry_meta_tags_and_unpadded_urls(families: Served) -> None:
+    pages = [row for row in rows_of(families, "edu-gzdt") if row.kind == "page"]
+    assert any(re.search(r"/art/\d{4}/\d/\d/art_11969_\d+\.html$", row.url) for row in pages)
+    assert all(re.search(r"/art/\d{4}/[1-9]\d?/[1-9]\d?/art_11969_\d+\.html$", row.url) for row in pages)
+    marked = 0
+    for row in pages[:12]:
+        text = get(row.url)[2].decode("utf-8")
+        assert f'<meta name="ArticleTitle" content="{row.title}">' in text
+        assert f'<meta name="PubDate" content="{row.published[:10]} {row.published[11:16]}">' in text
+        marked += '<meta name="ContentStart">' in text
+        assert ('<div id="zoom">' in text) != ('<meta name="ContentStart">' in text)
+    assert 0 < marked < 12
+    assert any(row.kind == "offsite" and row.relevant for row in rows_of(families, "edu-gzdt"))
+
+
+def test_table_site_is_gbk_with_dates_only_on_the_list(families: Served) -> None:
+    origin = families.origins["archive"]
+    rows = rows_of(families, "archive-hwdt")
+    status, headers, body = get(origin + "/news/list.asp?classid=12")
+    assert status == 200 and headers["Content-Type"] == "text/html" and b"charset=gb2312" in body
+    page = body.decode("gbk")
+    total = families.world.columns["archive", "hwdt"].pages
+    assert f"共{len(rows)}条记录 第1/{total}页 首页 上一页 " in page and "[置顶]" not in page and 'alt="置顶"' in page
+    pages = _walk_gbk(origin + "/news/list.asp?classid=12")
+    assert len(pages) == total and "下一页</a>" not in get(pages[-1][0])[2].decode("gbk")
+    _assert_each_once(rows, pages)
+    dates = re.findall(r'<td width="90" align="right">\[(\d{4})/(\d{1,2})/(\d{1,2})\]</td>', page)
+    assert dates and any(len(month) == 1 or len(day) == 1 for _, month, day in dates)
+    mislabelled = 0
+    for row in rows:
+        _, headers, raw = get(row.url)
+        mislabelled += headers["Content-Type"] == "text/html; charset=utf-8"
+        text = raw.decode("gbk")
+        assert row.title in text and row.body_snippet in text
+        assert not FULL_DATE.search(text), row.url  # no date on the detail
+    assert mislabelled == 1
+
+
+def _walk_gbk(first: str) -> list[tuple[str, list[str]]]:
+    pages, url = [], first
+    while url:
+        text = get(url)[2].decode("gbk")
+        pages.append((url, [urljoin(url, href) for href in re.findall(r'<a class="listlink" href="([^"]+)"', text)]))
+        found = re.search(r'<a href="([^"]+)">下一页</a>', text)
+        url = urljoin(url, found.group(1).replace("&amp;", "&")) if found else ""
+    return pages
+
+
+FULL_DATE = re.compile(r"\d{4}\s*[-/年.]\s*\d{1,2}\s*[-/月.]\s*\d{1,2}")
+
+
+def visible(page: str) -> str:
+    """The page's text and meta values, without tags (so without the dated URLs of its links)."""
+    return re.sub(r"<[^>]+>", " ", page) + " ".join(re.findall(r'<meta[^>]+content="([^"]*)"', page))
+
+
+def test_epaper_redirects_to_the_newest_issue_and_links_back(families: Served) -> None:
+    origin = families.origins["epaper"]
+    assert 'http-equiv="refresh" content="0; url=paperindex.htm"' in get(origin + "/")[2].decode()
+    target = re.search(r'location\.href="([^"]+)"', get(origin + "/paperindex.htm")[2].decode())
+    assert target is not None and target.group(1) == "html/2023-11/24/node_2.htm"
+    rows = rows_of(families, "paper")
+    pages, issue, adverts = [], urljoin(origin + "/", target.group(1)), 0
+    while issue:
+        text = get(issue)[2].decode("utf-8")
+        nodes = sorted(set(re.findall(r'href="(node_\d+\.htm)"', text)))
+        assert nodes[0] == "node_2.htm" and len(nodes) >= 4
+        for node in nodes:
+            url = urljoin(issue, node)
+            page = get(url)[2].decode("utf-8")
+            links = list(dict.fromkeys(re.findall(r'<li><a href="(content_\d+\.htm)">', page)))
+            adverts += "本版为广告版" in page and not links
+            assert not FULL_DATE.search(visible(page)), url  # the issue date is only in the URL
+            pages.append((url, [urljoin(url, link) for link in links]))
+        older = re.search(r'<a href="([^"]+)">上一期</a>', text)
+        issue = urljoin(issue, older.group(1)) if older else ""
+    assert adverts >= 1
+    _assert_each_once(rows, pages)
+    assert all(row.published == re.sub(r".*/html/(\d{4}-\d{2})/(\d{2})/.*", r"\1-\2", row.url) for row in rows)
+    assert not FULL_DATE.search(visible(get(rows[0].url)[2].decode("utf-8")))
+
+
+def test_epaper_reposts_a_campus_news_story_that_counts_once(families: Served) -> None:
+    pairs = families.same_story_pairs()
+    assert len(pairs) == 1
+    original, repost = pairs[0]
+    assert original.startswith(families.origins["news"]) and repost.startswith(families.origins["epaper"])
+    truth = {row.url: row for row in families.truth()}
+    first, second = truth[original], truth[repost]
+    assert first.channel == second.channel == "campus" and first.relevant and second.relevant
+    assert first.title != second.title and first.published < second.published
+    text = get(repost)[2].decode("utf-8")
+    assert "本报讯（通讯员" in text and "（编辑：" in text and first.body_snippet in text
+    start, end = WINDOW
+    assert start <= date.fromisoformat(first.published[:10]) and date.fromisoformat(second.published) <= end
+    campus = {
+        row.url
+        for row in families.truth()
+        if row.channel == "campus" and row.relevant and start <= date.fromisoformat(row.published[:10]) <= end
+    }
+    assert families.expected_counts(start, end)["campus"] == len(campus) - 1
+    core = build_world(1, seed=0)
+    with serve_world(core) as running:
+        assert running.same_story_pairs() == []  # the department → campus repost crosses channels
+
+
+def test_extra_sites_have_robots_validators_and_faults(families: Served) -> None:
+    for site in demo.EXTRA_SITES:
+        status, _, body = get(families.origins[site] + "/robots.txt")
+        assert (
+            status == 200
+            and re.findall(r"^Disallow: (\S+)$", body.decode(), re.M) == families.disallowed_by_site()[site]
+        )
+    for source in ("edu-gzdt", "archive-hwdt", "paper"):
+        row = next(row for row in rows_of(families, source) if row.kind == "page")
+        for url in (first_list_url(families, source), row.url):
+            status, headers, _ = get(url)
+            assert status == 200 and re.fullmatch(r'"[0-9a-f]{24}"', headers["ETag"]), url
+            assert get(url, headers={"If-None-Match": headers["ETag"]})[0] == 304
+    world = build_world(1, seed=0, extra=["edu"])
+    with serve_world(world, faults=Faults(error_rate=1.0)) as running:
+        url = running.origins["edu"] + "/module/web/jpage/dataproxy.jsp?startrecord=16&endrecord=30&perpage=5"
+        assert [post(url, "columnid=11969")[0] for _ in range(2)] == [503, 200]
+        assert [entry.method for entry in running.log] == ["POST", "POST"]
+
+
+@pytest.mark.parametrize("source", ["edu-gzdt", "archive-hwdt", "paper"])
+def test_publish_reaches_the_extra_sites(source: str) -> None:
+    with serve_world(build_world(scale=1, seed=0, extra=demo.EXTRA_SITES)) as running:
+        before = rows_of(running, source)
+        new = running.publish(source, 2)
+        after = rows_of(running, source)
+        pinned = sum(entry.pinned for entry in running.world.columns[SPECS_EXTRA[source]].entries)
+        assert after[pinned : pinned + 2] == new and len(after) == len(before) + 2
+        for row in new:
+            status, _, body = get(row.url)
+            text = body.decode("gbk" if source == "archive-hwdt" else "utf-8")
+            assert status == 200 and row.title in text and row.body_snippet in text, row.url
+        if source == "paper":  # a new issue, reached from the index
+            target = re.search(
+                r'location\.href="([^"]+)"', get(running.origins["epaper"] + "/paperindex.htm")[2].decode()
+            )
+            assert target is not None and target.group(1) == new[0].url.split("/html/")[1].rsplit("/", 1)[0].join(
+                ("html/", "/node_2.htm")
+            )
+
+
+SPECS_EXTRA = {spec.id: (spec.site, spec.column) for spec in build_world(1, extra=demo.EXTRA_SITES).sources}

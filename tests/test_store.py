@@ -60,7 +60,7 @@ def test_reopening_applies_no_migration_twice(tmp_path: Path) -> None:
     with Store(tmp_path / "h.db") as store:
         applied = [tuple(r) for r in store.conn.execute("SELECT name FROM _sqlite_migrations")]
         mode = store.conn.execute("PRAGMA journal_mode").fetchone()[0]
-    assert applied == [("0001_initial",), ("0002_incremental_state",)]
+    assert applied == [("0001_initial",), ("0002_incremental_state",), ("0003_stories",)]
     assert mode == "wal"
 
 

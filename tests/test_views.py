@@ -95,7 +95,13 @@ def test_install_is_idempotent_and_writes_nothing_the_second_time(tmp_path: Path
         assert query(store, "SELECT type, name, sql FROM sqlite_master ORDER BY name") == schema
         assert store.conn.total_changes == changes
         views = {r[0] for r in query(store, "SELECT name FROM sqlite_master WHERE type = 'view'")}
-    assert views == {"articles_by_month", "channel_month_counts", "recent_problems", "source_health"}
+    assert views == {
+        "articles_by_month",
+        "channel_month_counts",
+        "recent_problems",
+        "source_health",
+        "articles_with_story",
+    }
 
 
 def test_install_needs_the_store_schema(tmp_path: Path) -> None:
@@ -276,36 +282,19 @@ def test_source_health_agrees_with_harvester_status(world: tuple[Config, Store])
     )
 
 
-def test_story_view_appears_once_stories_are_stored(world: tuple[Config, Store]) -> None:
+def test_story_view_shows_cluster_sizes(world: tuple[Config, Store]) -> None:
     _, store = world
-    names = {r[0] for r in query(store, "SELECT name FROM sqlite_master WHERE type = 'view'")}
-    assert "articles_with_story" not in names
-    store.conn.execute("ALTER TABLE articles ADD COLUMN story INTEGER")
     store.conn.execute("UPDATE articles SET story = id")
     store.conn.execute(
         "UPDATE articles SET story = (SELECT id FROM articles WHERE url = 'https://a.cn/1.htm') "
         "WHERE url = 'https://a.cn/3.htm'"
     )
-    install_views(store.conn)
     rows = query(
         store,
         "SELECT url, story_size, story_first FROM articles_with_story WHERE story_size > 1 ORDER BY url",
     )
     assert rows == [("https://a.cn/1.htm", 2, 1), ("https://a.cn/3.htm", 2, 0)]
     assert len(query(store, "SELECT * FROM articles_with_story")) == len(ROWS)
-
-
-def test_story_view_reads_a_stories_table_too(world: tuple[Config, Store]) -> None:
-    _, store = world
-    store.conn.execute("CREATE TABLE stories (article_id INTEGER PRIMARY KEY, story INTEGER)")
-    store.conn.execute("INSERT INTO stories SELECT id, 1 FROM articles WHERE channel = 'campus'")
-    install_views(store.conn)
-    sizes = query(store, "SELECT channel, story_size, count(*) FROM articles_with_story GROUP BY 1, 2 ORDER BY 1")
-    assert sizes == [("campus", 4, 4), ("department", 1, 7)]
-    store.conn.execute("DROP VIEW articles_with_story")
-    store.conn.execute("DROP TABLE stories")
-    install_views(store.conn)  # nothing to join any more: no view, and no error
-    assert query(store, "SELECT name FROM sqlite_master WHERE name = 'articles_with_story'") == []
 
 
 def test_an_outdated_view_is_replaced(tmp_path: Path) -> None:

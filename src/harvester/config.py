@@ -137,7 +137,7 @@ class Source:
     schedule: str | None = None  # 5-field cron, in the config's time zone; None = Config.default_schedule
     preset: str | None = None  # a CMS family name; None = detect
     selectors: Selectors = field(default_factory=Selectors)
-    max_pages: int = 200  # list pages per start URL
+    max_pages: int = 1000  # list pages per start URL (a weekly e-paper has ~200 版面 pages a year)
     since: date | None = None  # stop paginating past entries older than this
     allowed_hosts: tuple[str, ...] = ()  # off-site hosts whose articles may be fetched too
     line: int | None = None  # where the source starts in sources.yaml, for messages
@@ -161,6 +161,7 @@ class Config:
     year_start_month: int = 9  # the report year starts on the 1st of this month (9: September-August)
     default_schedule: str = "0 6 * * *"  # cron of sources that give no schedule of their own
     recheck_days: int = 14  # articles published this recently are fetched again to notice updates
+    duplicate_threshold: float = 0.7  # estimated Jaccard of 3-character shingles above which two articles are one story
     ledger: Path | None = None  # the offline ledger (YAML or CSV); None: no ledger
     categories: tuple[Category, ...] = DEFAULT_CATEGORIES  # content categories of the report
 
@@ -384,9 +385,18 @@ def load_config(path: Path | str) -> Config:
         year_start_month=_get(top, "year_start_month", _month, _default(Config, "year_start_month")),
         default_schedule=_get(top, "default_schedule", lambda n: _cron(n, tz), _default(Config, "default_schedule")),
         recheck_days=_get(top, "recheck_days", lambda n: n.integer(0), _default(Config, "recheck_days")),
+        duplicate_threshold=_get(top, "duplicate_threshold", _fraction, _default(Config, "duplicate_threshold")),
         ledger=_get(top, "ledger", lambda n: _ledger_path(file, n), None),
         categories=_get(top, "categories", _categories, DEFAULT_CATEGORIES),
     )
+
+
+def _fraction(node: _Node) -> float:
+    """A number in (0, 1]."""
+    value = node.number(0.0, above=True)
+    if value > 1:
+        raise node.error(f"must be at most 1, got {node.node.value}")
+    return value
 
 
 def _read_text(file: Path) -> str:

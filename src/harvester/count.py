@@ -42,8 +42,12 @@ _EXAMPLES = 3  # example titles per category
 
 
 def distinct_key(row: Mapping[str, Any]) -> str:
-    """The identity under which an article counts once per channel (today: its canonical URL)."""
-    return str(row["url"])
+    """The identity under which an article counts once per channel: its story (duplicate cluster).
+
+    Rows written before clustering existed have no story and count by canonical URL.
+    """
+    story = row.get("story")
+    return f"story:{story}" if story is not None else str(row["url"])
 
 
 @dataclass(frozen=True)

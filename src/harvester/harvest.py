@@ -18,13 +18,14 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from harvester.config import Config, Source
+from harvester.dedupe import StoryIndex
 from harvester.errors import ExtractionError, FetchError, NotAnArticle, RobotsDisallowed
 from harvester.extract import parse_article, parse_list
 from harvester.extract.dates import date_from_url
 from harvester.extract.model import ArticleFields, DateValue, ListEntry, Page, Request
 from harvester.fetch import Fetched, Fetcher, FetchRecord, Validators
 from harvester.normalize import canonical_url
-from harvester.store import ArticleRecord, ListPageState, Outcome, Store
+from harvester.store import ArticleRecord, ListPageState, Outcome, Store, StoryAssignment
 from harvester.views import refresh_counted
 
 log = logging.getLogger(__name__)
@@ -111,6 +112,7 @@ class Harvester:
     async def run_async(self, source_ids: Sequence[str] | None = None) -> RunSummary:
         sources = [self.config.source(s) for s in source_ids] if source_ids else list(self.config.sources)
         run_id = self.store.begin_run([s.id for s in sources])
+        self._stories = StoryIndex.restore(self.store.story_rows(), threshold=self.config.duplicate_threshold)
         summaries: list[SourceSummary] = []
         try:
             async with self._fetcher_factory(lambda record: self._record_fetch(run_id, record)) as fetcher:
@@ -124,6 +126,16 @@ class Harvester:
         status = "ok" if not summary.failed else "partial"
         self.store.finish_run(run_id, status=status, new=summary.new, updated=summary.updated, failed=summary.failed)
         return summary
+
+    def _assign_story(self, article_id: int, record: ArticleRecord) -> StoryAssignment:
+        """The story a new article joins: another source's row with the same URL, else by content."""
+        same = self.store.story_of_url(record.channel, record.url)
+        if same is not None:
+            return StoryAssignment(same, 1.0, f"same URL as #{same}")
+        decision = self._stories.add(article_id, record.channel, record.title, record.body)
+        return StoryAssignment(
+            decision.story, decision.similarity, decision.reason, self._stories.signature(article_id)
+        )
 
     def _record_fetch(self, run_id: int, record: FetchRecord) -> None:
         self.store.record_fetch(
@@ -213,6 +225,8 @@ class _SourcePass:
             if listing is None:
                 continue
             pages += 1
+            if isinstance(listing, _Listing):
+                visited.add(Request(listing.url).key)  # where a redirect (paperindex.htm -> node_2.htm) led
             if listing == UNCHANGED:
                 break  # 304: nothing new on this page, so nothing new beyond it
             assert isinstance(listing, _Listing)
@@ -409,7 +423,9 @@ class _SourcePass:
         )
 
     def _store(self, record: ArticleRecord) -> None:
-        outcome = self.h.store.upsert_article(record)
+        outcome = self.h.store.upsert_article(
+            record, assign_story=lambda article_id: self.h._assign_story(article_id, record)
+        )
         self.summary.count(outcome)
         if self.h._progress is not None:
             self.h._progress.page_done(

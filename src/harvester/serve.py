@@ -104,7 +104,7 @@ def _require_datasette() -> None:
 
 def _plugin() -> object:
     """The Datasette plugin of harvester serve: the search SQL function on every connection."""
-    from datasette import hookimpl  # type: ignore[import-untyped]
+    from datasette import hookimpl
 
     class Plugin:
         __name__ = _PLUGIN_NAME  # Datasette lists plugins by module name; this one is an object
@@ -121,7 +121,7 @@ def _plugin() -> object:
 def plugin_registered() -> Iterator[None]:
     """Register harvester's Datasette plugin for the duration of the block (Datasette keeps plugins globally)."""
     _require_datasette()
-    from datasette.plugins import pm  # type: ignore[import-untyped]
+    from datasette.plugins import pm
 
     plugin = _plugin()
     pm.register(plugin, name=_PLUGIN_NAME)
@@ -137,7 +137,7 @@ def datasette_app(prepared: Prepared, *, title: str = "harvester") -> Any:
     Call inside :func:`plugin_registered` so that the search query works.
     """
     _require_datasette()
-    from datasette.app import Datasette  # type: ignore[import-untyped]
+    from datasette.app import Datasette
 
     return Datasette(
         files=[str(prepared.path)],

@@ -17,7 +17,7 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -142,6 +142,26 @@ def _incremental_state(db: sqlite_utils.Database) -> None:
         pk="id",
         foreign_keys=[("article_id", "articles", "id")],
     )
+
+
+@migrations(name="0003_stories")
+def _stories(db: sqlite_utils.Database) -> None:
+    articles = db.table("articles")
+    articles.add_column("story", int)  # the duplicate cluster: the id of its first article (per channel)
+    articles.add_column("story_similarity", float)
+    articles.add_column("story_reason", str)
+    articles.add_column("signature", bytes)  # MinHash signature, to rebuild the index without re-reading bodies
+    articles.create_index(["channel", "story"])
+
+
+@dataclass(frozen=True)
+class StoryAssignment:
+    """Which story (duplicate cluster) a new article joins, and why."""
+
+    story: int
+    similarity: float
+    reason: str
+    signature: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -284,8 +304,14 @@ class Store:
 
     # --- articles ------------------------------------------------------------------------
 
-    def upsert_article(self, record: ArticleRecord) -> Outcome:
-        """Insert or update one article in its own transaction; say which happened."""
+    def upsert_article(
+        self, record: ArticleRecord, *, assign_story: Callable[[int], StoryAssignment] | None = None
+    ) -> Outcome:
+        """Insert or update one article in its own transaction; say which happened.
+
+        A new article's story (duplicate cluster) is written in the same transaction: the store asks
+        ``assign_story`` with the new row's id; it does not decide duplicates itself.
+        """
         row = record.row()
         now = _now()
         try:
@@ -299,7 +325,10 @@ class Store:
                     f"VALUES ({', '.join('?' for _ in row)}, ?, ?)",
                     [*row.values(), now, now],
                 )
-                search.index_article(self.conn, int(inserted.lastrowid or 0), record.title, record.body)
+                article_id = int(inserted.lastrowid or 0)
+                search.index_article(self.conn, article_id, record.title, record.body)
+                if assign_story is not None:
+                    self._set_story(article_id, assign_story(article_id))
                 outcome: Outcome = "new"
             elif existing["content_hash"] != row["content_hash"]:
                 self.db.table("articles").update(existing["id"], {**row, "updated_at": now, "checked_at": now})
@@ -383,6 +412,28 @@ class Store:
             params.append(end)
         where = " AND ".join(clauses) or "1"
         yield from self.db.query(f"SELECT * FROM articles WHERE {where} ORDER BY published_at DESC, id", params)
+
+    def _set_story(self, article_id: int, story: StoryAssignment) -> None:
+        self.conn.execute(
+            "UPDATE articles SET story = ?, story_similarity = ?, story_reason = ?, signature = ? WHERE id = ?",
+            (story.story, story.similarity, story.reason, story.signature, article_id),
+        )
+
+    def story_rows(self) -> Iterator[tuple[int, str, int, bytes | None]]:
+        """(article id, channel, story, signature) in insertion order, to rebuild the story index."""
+        rows = self.conn.execute(
+            "SELECT id, channel, story, signature FROM articles WHERE story IS NOT NULL ORDER BY id"
+        )
+        for row in rows:
+            yield row["id"], row["channel"], row["story"], row["signature"]
+
+    def story_of_url(self, channel: str, url: str) -> int | None:
+        """The story of another row of ``channel`` with this canonical URL (listed by two sources)."""
+        row = self.conn.execute(
+            "SELECT story FROM articles WHERE channel = ? AND url = ? AND story IS NOT NULL ORDER BY id LIMIT 1",
+            (channel, url),
+        ).fetchone()
+        return None if row is None else int(row["story"])
 
     def articles_by_id(self, ids: Sequence[int]) -> list[dict[str, Any]]:
         """The rows of these article ids, in the order given."""

@@ -16,8 +16,7 @@ What is added to the store's schema:
 - ``config_channels`` and ``config_sources``: the channels and sources of sources.yaml as of
   the last refresh (labels, order, ``match`` filters as JSON);
 - the views ``articles_by_month``, ``channel_month_counts``, ``recent_problems``,
-  ``source_health`` and, once near-duplicate clustering stores a story per article,
-  ``articles_with_story``.
+  ``source_health`` and ``articles_with_story`` (each article with its duplicate cluster).
 
 So ``SELECT channel, count(DISTINCT count_key) FROM articles WHERE counted = 1 AND
 substr(published_at, 1, 10) BETWEEN :from AND :to GROUP BY channel`` is exactly what
@@ -43,13 +42,11 @@ __all__ = [
     "Refreshed",
     "install_views",
     "refresh_counted",
-    "story_source",
 ]
 
 log = logging.getLogger(__name__)
 
 _BATCH = 1000
-_STORY_TABLES = ("stories", "article_stories")  # where a story per article may live besides articles.story
 
 _ADDED_COLUMNS = (("counted", "INTEGER"), ("count_key", "TEXT"))
 
@@ -143,22 +140,19 @@ LEFT JOIN runs r ON r.id = last.run_id
 LEFT JOIN stored ON stored.source = known.source
 LEFT JOIN trouble ON trouble.source = known.source
 ORDER BY coalesce(cs.position, 1e9), known.source""",
+    "articles_with_story": """
+CREATE VIEW articles_with_story AS
+WITH sizes AS (SELECT story, count(*) AS story_size FROM articles WHERE story IS NOT NULL GROUP BY story)
+SELECT a.id, a.channel, a.source, a.published_at, a.title, a.url, a.kind, a.counted,
+       a.story, coalesce(sizes.story_size, 1) AS story_size, coalesce(a.story = a.id, 1) AS story_first,
+       a.story_similarity, a.story_reason
+FROM articles a
+LEFT JOIN sizes ON sizes.story = a.story
+ORDER BY a.published_at DESC, a.id""",
 }
 
-_STORY_VIEW = """
-CREATE VIEW articles_with_story AS
-WITH s AS ({pairs}),
-sizes AS (SELECT story, count(*) AS story_size FROM s WHERE story IS NOT NULL GROUP BY story)
-SELECT a.id, a.channel, a.source, a.published_at, a.title, a.url, a.kind, a.counted,
-       s.story, coalesce(sizes.story_size, 1) AS story_size,
-       coalesce(s.story = a.id, 1) AS story_first
-FROM articles a
-LEFT JOIN s ON s.article_id = a.id
-LEFT JOIN sizes ON sizes.story = s.story
-ORDER BY a.published_at DESC, a.id"""
-
-VIEW_NAMES = (*_VIEWS, "articles_with_story")
-"""Every view this module may create (``articles_with_story`` only when a story is stored)."""
+VIEW_NAMES = tuple(_VIEWS)
+"""Every view this module creates."""
 
 COUNTS_PER_CHANNEL_SQL = """
 SELECT c.id AS channel, c.label,
@@ -197,7 +191,7 @@ def install_views(conn: sqlite3.Connection) -> None:
     """
     if not _exists(conn, "table", "articles"):
         raise StorageError("cannot install the views: the database has no articles table (open it with Store first)")
-    wanted = _wanted_views(conn)
+    wanted = {name: sql.strip() for name, sql in _VIEWS.items()}
     if not _needs_work(conn, wanted):
         return
     with _transaction(conn, "install the analyst views"):
@@ -210,34 +204,9 @@ def install_views(conn: sqlite3.Connection) -> None:
                 conn.execute(sql)
         _put(conn, "trigger", *_TRIGGER)
         _put(conn, "index", *_PENDING_INDEX)
-        for name in VIEW_NAMES:
-            if name in wanted:
-                _put(conn, "view", name, wanted[name])
-            elif _exists(conn, "view", name):
-                conn.execute(f"DROP VIEW {name}")
+        for name, sql in wanted.items():
+            _put(conn, "view", name, sql)
     log.info("analyst views installed")
-
-
-def _wanted_views(conn: sqlite3.Connection) -> dict[str, str]:
-    wanted = {name: sql.strip() for name, sql in _VIEWS.items()}
-    pairs = story_source(conn)
-    if pairs is not None:
-        wanted["articles_with_story"] = _STORY_VIEW.format(pairs=pairs).strip()
-    return wanted
-
-
-def story_source(conn: sqlite3.Connection) -> str | None:
-    """A ``SELECT article_id, story`` over wherever stories are stored; None when they are not (yet).
-
-    Looks for a ``story`` column on ``articles``, then a ``stories`` or ``article_stories``
-    table with ``article_id`` and ``story`` columns.
-    """
-    if "story" in _columns(conn, "articles"):
-        return "SELECT id AS article_id, story FROM articles"
-    for table in _STORY_TABLES:
-        if _exists(conn, "table", table) and {"article_id", "story"} <= _columns(conn, table):
-            return f"SELECT article_id, story FROM {table}"
-    return None
 
 
 def _needs_work(conn: sqlite3.Connection, wanted: Mapping[str, str]) -> bool:

@@ -15,16 +15,23 @@ articles at the top of a source's column and ``served.edit(source_id, index)`` c
 of one, both returning the affected truth rows (``truth()`` and ``expected_counts()`` follow).
 
 Sites: ``dept`` (VSB department site), ``news`` (WebPlus campus news site), ``prov`` (TRS
-provincial site) and, with ``hostile=True``, ``hostile`` (answers to survive).
+provincial site) and, with ``hostile=True``, ``hostile`` (answers to survive). Opt-in with
+``build_world(..., extra=EXTRA_SITES)``: ``edu`` (Hanweb provincial education department, source
+``edu-gzdt``, channel provincial; older records by POST to dataproxy.jsp), ``archive`` (old ASP
+table layout, GBK, dates only on the list; source ``archive-hwdt``, channel department) and
+``epaper`` (Founder e-paper campus newspaper, source ``paper``, channel campus, with a light-edit
+repost of a campus news article: ``served.same_story_pairs()``; ``expected_counts`` counts a story once
+per channel).
 """
 
 from __future__ import annotations
 
 from harvester.demo.server import Faults, LogEntry, Served, serve_world
 from harvester.demo.truth import TruthArticle
-from harvester.demo.world import Article, Column, Entry, SourceSpec, World, build_world
+from harvester.demo.world import EXTRA_SITES, Article, Column, Entry, SourceSpec, World, build_world
 
 __all__ = [
+    "EXTRA_SITES",
     "Article",
     "Column",
     "Entry",

@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from types import FrameType
 
-from harvester.demo import build_world, serve_world
+from harvester.demo import EXTRA_SITES, build_world, serve_world
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,21 +37,26 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--seed", type=int, default=0, help="generation seed (default 0)")
     run.add_argument("--dir", type=Path, default=Path("demo-output"), help="where sources.yaml and the database go")
     run.add_argument("--hostile", action="store_true", help="also serve the hostile site")
+    for command in (serve, run):
+        command.add_argument(
+            "--core-only", action="store_true", help="only the VSB, WebPlus and TRS sites (not Hanweb, table, e-paper)"
+        )
     args = parser.parse_args(argv)
+    extra = () if args.core_only else EXTRA_SITES
     if args.command == "run":
-        return run_demo(args.scale, args.seed, args.dir, hostile=args.hostile)
+        return run_demo(args.scale, args.seed, args.dir, hostile=args.hostile, extra=extra)
     return serve_forever(args)
 
 
 WINDOW = (date(2022, 9, 1), date(2023, 8, 31))  # the disclosure year 2022 of the seed report
 
 
-def run_demo(scale: int, seed: int, folder: Path, *, hostile: bool) -> int:
+def run_demo(scale: int, seed: int, folder: Path, *, hostile: bool, extra: tuple[str, ...] = EXTRA_SITES) -> int:
     """Serve the world, run `harvester run` and `harvester count` on it as a user would."""
     folder.mkdir(parents=True, exist_ok=True)
     for stale in folder.glob("harvest.db*"):
         stale.unlink()
-    with serve_world(build_world(scale=scale, seed=seed), hostile=hostile) as served:
+    with serve_world(build_world(scale=scale, seed=seed, extra=extra), hostile=hostile) as served:
         config = served.write_config(folder / "sources.yaml")
         print(f"demo world (scale {scale}) served on {', '.join(served.origins.values())}", flush=True)
         started = time.monotonic()
@@ -79,7 +84,7 @@ def serve_forever(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    world = build_world(scale=args.scale, seed=args.seed)
+    world = build_world(scale=args.scale, seed=args.seed, extra=() if args.core_only else EXTRA_SITES)
     with serve_world(world, hostile=args.hostile) as served:
         path = served.write_config(args.config, database=args.database, delay=args.delay)
         for site, origin in served.origins.items():

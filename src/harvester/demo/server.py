@@ -13,7 +13,7 @@ import socket
 import struct
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -25,11 +25,27 @@ import yaml
 
 from harvester.demo import hostile as hostile_site
 from harvester.demo.reply import Renderer, Reply, not_modified, unchanged, validated, with_validators
-from harvester.demo.sites import trs, vsb, webplus
-from harvester.demo.truth import TruthArticle, count_expected, truth_row, truth_rows
-from harvester.demo.world import CHANNELS, DISALLOWED, HOSTILE, HOSTILE_MATCH, NEWS, PROV, SITE_BUILT, SourceSpec, World
+from harvester.demo.sites import epaper, hanweb, table, trs, vsb, webplus
+from harvester.demo.truth import TruthArticle, count_expected, story_pairs, truth_row, truth_rows
+from harvester.demo.world import (
+    ARCHIVE,
+    CHANNELS,
+    DISALLOWED,
+    EDU,
+    EPAPER,
+    HOSTILE,
+    HOSTILE_MATCH,
+    NEWS,
+    PROV,
+    SITE_BUILT,
+    SourceSpec,
+    World,
+)
 
 logger = logging.getLogger(__name__)
+
+PostRenderer = Callable[[str, str, str], Reply]
+"""The POST side of a site: ``(path, query, form body) -> Reply``."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +98,11 @@ class Served:
         with self._world_lock:
             return count_expected(self.world, start, end)
 
+    def same_story_pairs(self) -> list[tuple[str, str]]:
+        """``(original URL, repost URL)`` pairs that tell the same story within one channel (to be merged)."""
+        with self._world_lock:
+            return story_pairs(self.world, self.origins)
+
     def publish(self, source_id: str, count: int) -> list[TruthArticle]:
         """Publish ``count`` new articles at the top of the source's column; their truth rows, newest first.
 
@@ -105,6 +126,11 @@ class Served:
             reply = renderer(path, query)
             fallback = max(SITE_BUILT, self.world.clock)
         return with_validators(reply, fallback) if validated(reply) else reply
+
+    def render_post(self, renderer: PostRenderer, path: str, query: str, form: str) -> Reply:
+        """Render one POST answer with ``renderer`` (never validated: POST answers are not cached)."""
+        with self._world_lock:
+            return renderer(path, query, form)
 
     def _source(self, source_id: str) -> SourceSpec:
         for spec in self.world.sources:
@@ -180,6 +206,7 @@ class _SiteServer(ThreadingHTTPServer):
         self.site = site
         self.served = served
         self.renderer: Renderer | None = None
+        self.post_renderer: PostRenderer | None = None
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         logger.debug("demo site %s: error while answering %s", self.site, client_address, exc_info=True)
@@ -196,9 +223,24 @@ class _Handler(BaseHTTPRequestHandler):
         logger.debug("demo %s: " + format, self.server.site, *args)
 
     def do_GET(self) -> None:
-        site, served = self.server.site, self.server.served
         path, _, query = self.path.partition("?")
-        reply = _robots(site) if path == "/robots.txt" else self._render(path, query)
+        reply = _robots(self.server.site) if path == "/robots.txt" else self._render(path, query)
+        self._answer("GET", path, reply)
+
+    def do_POST(self) -> None:
+        path, _, query = self.path.partition("?")
+        length = int(self.headers["Content-Length"] or 0)
+        form = self.rfile.read(length).decode("utf-8", errors="replace") if length > 0 else ""
+        renderer = self.server.post_renderer
+        if renderer is None:
+            reply = Reply(405, b"<html><body>Method Not Allowed</body></html>", headers=(("Allow", "GET"),))
+        else:
+            reply = self.server.served.render_post(renderer, path, query, form)
+        self._answer("POST", path, reply)
+
+    def _answer(self, method: str, path: str, reply: Reply) -> None:
+        """Apply the faults, conditional GET and logging to ``reply``, then send it."""
+        site, served = self.server.site, self.server.served
         error = reset = slow = False
         if path != "/robots.txt" and served.first_attempt(site, self.path):
             error, reset, slow = served.faults.fate(site, self.path)
@@ -206,15 +248,19 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(served.faults.slow_seconds)
         if error:
             reply = Reply(503, b"<html><body>Service Unavailable</body></html>", headers=(("Retry-After", "0"),))
-        elif not reset and not_modified(reply, self.headers["If-None-Match"], self.headers["If-Modified-Since"]):
+        elif (
+            method == "GET"
+            and not reset
+            and not_modified(reply, self.headers["If-None-Match"], self.headers["If-Modified-Since"])
+        ):
             reply = unchanged(reply)
         if reply.stream is None and not reset:
             # recorded before the body goes out, so a client that has the answer finds it logged
-            served.record(LogEntry(site, "GET", self.path, reply.status, len(reply.body)))
+            served.record(LogEntry(site, method, self.path, reply.status, len(reply.body)))
             self._send(reply, reset=False)
             return
         sent = self._send(reply, reset=reset)
-        served.record(LogEntry(site, "GET", self.path, reply.status, sent))
+        served.record(LogEntry(site, method, self.path, reply.status, sent))
 
     def _render(self, path: str, query: str) -> Reply:
         renderer = self.server.renderer
@@ -279,7 +325,18 @@ def _renderer(site: str, world: World, origins: dict[str, str]) -> Renderer:
         return trs.TrsSite(world, origins).render
     if site == HOSTILE:
         return hostile_site.HostileSite().render
+    if site == EDU:
+        return hanweb.HanwebSite(world, origins).render
+    if site == ARCHIVE:
+        return table.TableSite(world, origins).render
+    if site == EPAPER:
+        return epaper.EpaperSite(world, origins).render
     return vsb.VsbSite(world, origins).render
+
+
+def _post_renderer(site: str, world: World, origins: dict[str, str]) -> PostRenderer | None:
+    """The POST side of a site (Hanweb's dataproxy.jsp); None: the site answers POST with 405."""
+    return hanweb.HanwebSite(world, origins).render_post if site == EDU else None
 
 
 @contextmanager
@@ -294,6 +351,7 @@ def serve_world(world: World, *, faults: Faults | None = None, hostile: bool = F
             served.origins[server.site] = f"http://127.0.0.1:{server.server_address[1]}"
         for server in servers:
             server.renderer = _renderer(server.site, world, served.origins)
+            server.post_renderer = _post_renderer(server.site, world, served.origins)
             threading.Thread(target=server.serve_forever, args=(0.05,), name=f"demo-{server.site}", daemon=True).start()
             started.append(server)
         yield served

@@ -52,5 +52,20 @@ def count_expected(world: World, start: date, end: date) -> dict[str, int]:
         for entry in world.columns[source.site, source.column].entries:
             article = world.articles[entry.key]
             if start <= article.when.date() <= end and world.relevant(source, article):
-                seen[source.channel].add(article.key)
+                seen[source.channel].add(world.story(article))  # a same-channel light-edit repost counts once
     return {channel: len(keys) for channel, keys in seen.items()}
+
+
+def story_pairs(world: World, origins: dict[str, str]) -> list[tuple[str, str]]:
+    """``(original URL, repost URL)`` for every light-edit repost whose original is listed in the same channel."""
+    listed: dict[str, set[str]] = {}
+    for source in world.sources:
+        for entry in world.columns[source.site, source.column].entries:
+            listed.setdefault(entry.key, set()).add(source.channel)
+    pairs = []
+    for key, channels in listed.items():
+        article = world.articles[key]
+        story = world.story(article)
+        if story != key and channels & listed.get(story, set()):
+            pairs.append((world.url(world.articles[story], origins), world.url(article, origins)))
+    return sorted(pairs)

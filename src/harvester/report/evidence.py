@@ -79,7 +79,7 @@ def _write_csv(rows: Sequence[tuple[str, ...]], path: Path) -> None:
 
 def _write_xlsx(rows: Sequence[tuple[str, ...]], path: Path) -> None:
     try:
-        from openpyxl import Workbook  # type: ignore[import-untyped]  # the report extra
+        from openpyxl import Workbook  # the report extra
     except ImportError as exc:
         raise HarvesterError("an .xlsx export needs openpyxl: pip install 'harvester[report]', or use .csv") from exc
     workbook = Workbook()

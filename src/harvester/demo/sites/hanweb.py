@@ -112,7 +112,9 @@ def build(world: World, rng: random.Random) -> tuple[SourceSpec, ...]:
     number_drafts(world, EDU, [*drafts, pinned, weixin], rng, 10_290_000)
     entries = [Entry(pinned.key, pinned=True), *newest_first(world, [d.key for d in [*drafts, weixin]])]
     per_page = 5 if world.scale == 1 else 15
-    world.columns[EDU, "gzdt"] = Column(EDU, "gzdt", "工作动态", COLUMN_ID, COLUMN_PATH, per_page, "jpage", tuple(entries))
+    world.columns[EDU, "gzdt"] = Column(
+        EDU, "gzdt", "工作动态", COLUMN_ID, COLUMN_PATH, per_page, "jpage", tuple(entries)
+    )
     return (SourceSpec("edu-gzdt", "省教育厅·工作动态", "provincial", EDU, "gzdt", EDU_MATCH),)
 
 
@@ -153,7 +155,7 @@ class HanwebSite:
                 return not_found()
             return html(self._detail(article), modified=article.modified)
         if path == PROXY_PATH:
-            return Reply(405, "<html><body>Method Not Allowed</body></html>".encode(), headers=(("Allow", "POST"),))
+            return Reply(405, b"<html><body>Method Not Allowed</body></html>", headers=(("Allow", "POST"),))
         if path in ("/", "/index.html"):
             return html(_HEAD.format(title=SITE_NAME, site=SITE_NAME, meta="") + _FOOT, modified=SITE_BUILT)
         return not_found()
@@ -197,7 +199,9 @@ class HanwebSite:
             f"        ajaxParam: {{ {form} }} }});\n}});\n</script>"
         )
         listing = f'<div id="63447"><script type="text/xml">{self._datastore(held)}</script>\n{script}</div>'
-        crumbs = f'<div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="{COLUMN_PATH}">{column.name}</a></div>'
+        crumbs = (
+            f'<div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="{COLUMN_PATH}">{column.name}</a></div>'
+        )
         meta = f'<meta name="ColumnName" content="{column.name}">\n<meta name="ColumnType" content="{column.name}">'
         head = _HEAD.format(title=f"{column.name} {SITE_NAME}", site=SITE_NAME, meta=meta)
         dates = [self.world.articles[e.key].when for e in held] + ([column.changed] if column.changed else [])
@@ -226,4 +230,8 @@ class HanwebSite:
         tools = '<div class="bt_tools"><a href="javascript:window.print()">打印本页</a>　<a href="javascript:window.close()">关闭窗口</a></div>'
         head = _HEAD.format(title=f"{escape(article.title)} {SITE_NAME}", site=SITE_NAME, meta=meta)
         crumbs = f'<div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="{COLUMN_PATH}">工作动态</a></div>'
-        return head + f'<div class="wrap">{crumbs}\n<div class="bt_title">{escape(article.title)}</div>\n{info}\n{body}\n{tools}</div>\n' + _FOOT
+        return (
+            head
+            + f'<div class="wrap">{crumbs}\n<div class="bt_title">{escape(article.title)}</div>\n{info}\n{body}\n{tools}</div>\n'
+            + _FOOT
+        )

@@ -75,9 +75,18 @@ def build(world: World, rng: random.Random) -> tuple[SourceSpec, ...]:
         when = random_moment(rng)
         topic = "uf" if rng.random() < 0.7 else "other"
         title = text.make_title(rng, topic, when.year) if topic == "other" or rng.random() < 0.7 else None
-        drafts.append(Draft(f"archive-{index}", "hwdt", title or text.make_notice(rng, when.year), when, False, topic=topic))
+        drafts.append(
+            Draft(f"archive-{index}", "hwdt", title or text.make_notice(rng, when.year), when, False, topic=topic)
+        )
     pinned = Draft(
-        "archive-pinned", "hwdt", "山东理工大学知识分子联谊会章程", datetime(2022, 3, 4, 10, 0), False, "page", "special", "pinned"
+        "archive-pinned",
+        "hwdt",
+        "山东理工大学知识分子联谊会章程",
+        datetime(2022, 3, 4, 10, 0),
+        False,
+        "page",
+        "special",
+        "pinned",
     )
     drafts[len(drafts) // 3].variant = "utf8-header"
     number_drafts(world, ARCHIVE, [*drafts, pinned], rng, 1000)
@@ -160,14 +169,11 @@ def _pager(column: Column, page: int) -> str:
     def link(label: str, target: int, enabled: bool) -> str:
         return f'<a href="list.asp?classid={CLASS_ID}&amp;page={target}">{label}</a>' if enabled else label
 
-    return (
-        f"共{len(column.entries)}条记录 第{page}/{total}页 "
-        + " ".join(
-            (
-                link("首页", 1, page > 1),
-                link("上一页", page - 1, page > 1),
-                link("下一页", page + 1, page < total),
-                link("末页", total, page < total),
-            )
+    return f"共{len(column.entries)}条记录 第{page}/{total}页 " + " ".join(
+        (
+            link("首页", 1, page > 1),
+            link("上一页", page - 1, page > 1),
+            link("下一页", page + 1, page < total),
+            link("末页", total, page < total),
         )
     )

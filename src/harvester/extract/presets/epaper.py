@@ -136,14 +136,14 @@ def _other_pages(root: LexborNode, base: str, here: str) -> list[Request]:
 
 
 def _previous_issue(root: LexborNode, base: str, here: str) -> list[Request]:
-    """The 上一期 / 往期 link, when it leads to another issue."""
+    """The 上一期 / 往期 link, when it leads to another issue's page (not to a calendar of issues)."""
     issue = _issue_dir(here)
     for link in root.css("a[href]"):
         text = node_text(link) or link_title(link)
         if not any(word in text for word in _PREVIOUS_WORDS):
             continue
         url = resolve(base, link.attributes.get("href"))
-        if url is not None and _issue_dir(url) != issue:
+        if url is not None and _issue_dir(url) != issue and _ISSUE_URL.search(url.split("?", 1)[0]):
             return [Request(url)]
     return []
 
