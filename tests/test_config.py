@@ -145,7 +145,7 @@ def test_defaults_of_a_minimal_config(tmp_path: Path) -> None:
     assert loaded.fetch == FetchSettings()
     assert (loaded.year_start_month, loaded.default_schedule) == (9, "0 6 * * *")
     assert loaded.sources == (Source(id="a", channel="campus", urls=("https://x.cn/",), line=2),)
-    assert loaded.sources[0].selectors == Selectors() and loaded.sources[0].max_pages == 200
+    assert loaded.sources[0].selectors == Selectors() and loaded.sources[0].max_pages == 1000
 
 
 def test_loaded_objects_are_frozen_tuples(tmp_path: Path) -> None:
