@@ -429,6 +429,42 @@ def ledger_list(
         click.echo(_table_text(header, rows, f"{config.ledger}: {len(rows)} entries"), nl=False)
 
 
+@cli.command()
+@_window_options
+@click.option("--channel", metavar="ID", help="Only clusters of this channel.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_obj
+@_fail_cleanly
+def dupes(obj: Context, start: date | None, end: date | None, year: int | None, channel: str | None, fmt: str) -> None:
+    """List the duplicate clusters (stories) of a window: members, similarity, and why they merged.
+
+    Each cluster counts once in its channel. The same article in two channels is never merged.
+
+    \b
+    Examples:
+      harvester dupes --year 2022
+      harvester dupes --from 2022-09-01 --to 2023-08-31 --channel campus --format json
+    """
+    config = obj.config()
+    window = _window(config, start, end, year)
+    with Store(config.database) as store:
+        clusters = store.story_clusters(window.start.isoformat(), window.end.isoformat(), channel)
+    if fmt == "json":
+        keys = ("id", "source", "published_at", "title", "url", "story_similarity", "story_reason")
+        data = [
+            {"story": c[0]["story"], "channel": c[0]["channel"], "members": [{k: m[k] for k in keys} for m in c]}
+            for c in clusters
+        ]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    for members in clusters:
+        click.echo(f"story #{members[0]['story']}  {members[0]['channel']}  {len(members)} articles, counted once")
+        for m in members:
+            why = "first" if m["id"] == m["story"] else m["story_reason"]
+            click.echo(f"  {(m['published_at'] or '')[:10]}  [{m['source']}]  {m['title']}  {m['url']}  ({why})")
+    click.echo(f"{len(clusters)} clusters in {window.start} … {window.end}")
+
+
 @cli.command("search")
 @click.argument("query")
 @click.option("--channel", metavar="ID", help="Only articles of this channel.")

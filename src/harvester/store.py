@@ -435,6 +435,23 @@ class Store:
         ).fetchone()
         return None if row is None else int(row["story"])
 
+    def story_clusters(self, start: str, end: str, channel: str | None = None) -> list[list[dict[str, Any]]]:
+        """Stories with more than one row and at least one member published in [start, end], members oldest
+        first (the story's first article leads)."""
+        where, params = "", [start, end]
+        if channel is not None:
+            where, params = "AND channel = ?", [start, end, channel]
+        rows = self.db.query(
+            "SELECT id, story, channel, source, published_at, title, url, story_similarity, story_reason "
+            "FROM articles WHERE story IN (SELECT story FROM articles WHERE story IS NOT NULL "
+            f"AND substr(published_at, 1, 10) BETWEEN ? AND ? {where}) ORDER BY story, id",
+            params,
+        )
+        clusters: dict[int, list[dict[str, Any]]] = {}
+        for row in rows:
+            clusters.setdefault(row["story"], []).append(row)
+        return [members for members in clusters.values() if len(members) > 1]
+
     def articles_by_id(self, ids: Sequence[int]) -> list[dict[str, Any]]:
         """The rows of these article ids, in the order given."""
         if not ids:
