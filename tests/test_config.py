@@ -494,6 +494,7 @@ def test_key_tables_are_the_dataclass_fields() -> None:
         "default_schedule",
         "recheck_days",
         "duplicate_threshold",
+        "log_file",
         "ledger",
         "categories",
     }

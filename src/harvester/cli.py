@@ -30,6 +30,8 @@ from harvester.errors import ConfigError, DatabaseLocked, HarvesterError, Storag
 from harvester.harvest import Harvester, RunSummary
 from harvester.ledger import LedgerEntry, add_entry, load_ledger
 from harvester.lock import RunLock
+from harvester.logs import log_to_file
+from harvester.progress import RunDisplay
 from harvester.report import markdown_report, write_report
 from harvester.report.evidence import EVIDENCE_FORMATS, write_evidence
 from harvester.schedule import schedule_command
@@ -142,9 +144,16 @@ def run(obj: Context, sources: tuple[str, ...], wait: float) -> None:
     if unknown:
         known = ", ".join(s.id for s in config.sources)
         raise ConfigError(f"unknown source {', '.join(unknown)} (known: {known})", path=config.path, key="--source")
+    if config.log_file is not None:
+        log_to_file(config.log_file)
+    interactive = sys.stdout.isatty()
     with RunLock(config.database, wait=wait), Store(config.database) as store:
-        summary = Harvester(config, store).run(sources or None)
-    _print_run(summary, interactive=sys.stdout.isatty())
+        if interactive:
+            with RunDisplay(sources or [s.id for s in config.sources]) as display:
+                summary = Harvester(config, store, progress=display).run(sources or None)
+        else:
+            summary = Harvester(config, store).run(sources or None)
+    _print_run(summary, interactive=interactive)
 
 
 def _print_run(summary: RunSummary, *, interactive: bool) -> None:

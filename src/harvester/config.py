@@ -161,6 +161,7 @@ class Config:
     year_start_month: int = 9  # the report year starts on the 1st of this month (9: September-August)
     default_schedule: str = "0 6 * * *"  # cron of sources that give no schedule of their own
     recheck_days: int = 14  # articles published this recently are fetched again to notice updates
+    log_file: Path | None = None  # JSON-lines log of every run, relative to this file
     duplicate_threshold: float = 0.7  # estimated Jaccard of 3-character shingles above which two articles are one story
     ledger: Path | None = None  # the offline ledger (YAML or CSV); None: no ledger
     categories: tuple[Category, ...] = DEFAULT_CATEGORIES  # content categories of the report
@@ -386,6 +387,7 @@ def load_config(path: Path | str) -> Config:
         default_schedule=_get(top, "default_schedule", lambda n: _cron(n, tz), _default(Config, "default_schedule")),
         recheck_days=_get(top, "recheck_days", lambda n: n.integer(0), _default(Config, "recheck_days")),
         duplicate_threshold=_get(top, "duplicate_threshold", _fraction, _default(Config, "duplicate_threshold")),
+        log_file=_get(top, "log_file", lambda n: _relative_path(file, n), None),
         ledger=_get(top, "ledger", lambda n: _ledger_path(file, n), None),
         categories=_get(top, "categories", _categories, DEFAULT_CATEGORIES),
     )
@@ -448,6 +450,11 @@ def _compose_text(file: Path, text: str) -> _Node | None:
 def _database(file: Path, node: _Node | None) -> Path:
     if node is None:
         return file.parent / "harvest.db"
+    return _relative_path(file, node)
+
+
+def _relative_path(file: Path, node: _Node) -> Path:
+    """A path as written, relative to the folder of sources.yaml (``~`` expanded)."""
     return file.parent / Path(node.text()).expanduser()
 
 
@@ -496,7 +503,7 @@ def _unique(node: _Node, what: str, value: str, seen: dict[str, int]) -> None:
 
 
 def _ledger_path(file: Path, node: _Node) -> Path:
-    path = file.parent / Path(node.text()).expanduser()
+    path = _relative_path(file, node)
     if path.suffix.lower() not in (".yaml", ".yml", ".csv"):
         raise node.error(f"the ledger must be a .yaml, .yml or .csv file, got {path.name!r}; rename it")
     return path

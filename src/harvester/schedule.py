@@ -38,6 +38,7 @@ from harvester.config import Config, Source
 from harvester.errors import ConfigError, DatabaseLocked, HarvesterError, StorageError
 from harvester.harvest import Harvester, RunSummary
 from harvester.lock import RunLock
+from harvester.logs import log_to_file
 from harvester.store import Store
 
 __all__ = [
@@ -459,7 +460,10 @@ def schedule_command(obj: _ConfigSource, misfire_grace: int, lock_wait: float, r
     """
     _log_to_stderr()
     try:
-        Store(obj.config().database).close()  # fail fast: bad configuration (2) or unusable database (3)
+        config = obj.config()
+        Store(config.database).close()  # fail fast: bad configuration (2) or unusable database (3)
+        if config.log_file is not None:
+            log_to_file(config.log_file)
         scheduler = Scheduler(obj.config, misfire_grace_time=misfire_grace, lock_wait=lock_wait, run_at_start=run_now)
         asyncio.run(scheduler.serve())
     except ConfigError as exc:
