@@ -1,8 +1,11 @@
 """Benchmarks of harvester, printed as tables. Run through scripts/bench (which sets up .venv).
 
-    scripts/bench                 # every section
+    scripts/bench                 # every section (about 15 minutes: dedupe and search go to 1M articles)
     scripts/bench harvest         # harvest of the demo world vs a Scrapy spider (issue 2)
-    scripts/bench harvest --scale 10
+    scripts/bench extract         # article extraction vs trafilatura: speed and accuracy (issue 3)
+    scripts/bench incremental     # requests of re-runs (issue 6)
+    scripts/bench dedupe --dedupe-sizes 10000,100000   # near-duplicate clustering (issue 4)
+    scripts/bench search --search-n 100000             # Chinese search latency (issue 7)
 
 Every server is started here on 127.0.0.1; nothing leaves the machine.
 """
@@ -136,10 +139,22 @@ def bench_incremental(args: argparse.Namespace) -> None:
     print("(the other columns still cost one conditional GET each)")
 
 
+def bench_dedupe(args: argparse.Namespace) -> None:
+    """Issue 4: near-duplicate clustering of 10k, 100k and 1M synthetic articles (each size in its own process)."""
+    subprocess.run([sys.executable, str(HERE / "bench_dedupe.py"), "--sizes", args.dedupe_sizes], check=True)
+
+
+def bench_search(args: argparse.Namespace) -> None:
+    """Issue 7: Chinese search latency over N synthetic articles (builds the index first: minutes at 1M)."""
+    subprocess.run([sys.executable, str(HERE / "bench_search.py"), "--n", str(args.search_n)], check=True)
+
+
 SECTIONS: dict[str, Callable[[argparse.Namespace], None]] = {
     "harvest": bench_harvest,
     "extract": bench_extract,
     "incremental": bench_incremental,
+    "dedupe": bench_dedupe,
+    "search": bench_search,
 }
 
 
@@ -148,6 +163,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("sections", nargs="*", metavar="SECTION", default=list(SECTIONS), help=", ".join(SECTIONS))
     parser.add_argument("--scale", type=int, default=10, help="demo world scale (default 10)")
     parser.add_argument("--per-host", type=int, default=4, help="concurrent requests per site (default 4)")
+    parser.add_argument("--dedupe-sizes", default="10000,100000,1000000", help="article counts for `dedupe`")
+    parser.add_argument("--search-n", type=int, default=1_000_000, help="article count for `search`")
     args = parser.parse_args(argv)
     for section in args.sections:
         SECTIONS[section](args)

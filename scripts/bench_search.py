@@ -2,7 +2,7 @@
 
 Usage::
 
-    .venv/bin/python scripts/bench_search.py --n 100000 --db /tmp/bench-100k.db
+    .venv/bin/python scripts/bench_search.py --n 100000
     .venv/bin/python scripts/bench_search.py            # 1,000,000 articles
 
 Articles come from a deterministic phrase table (seeded): titles of 10-30 characters, bodies of
@@ -19,6 +19,7 @@ import random
 import sqlite3
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -127,11 +128,11 @@ def main() -> None:
     """Build (unless --reuse), then measure and print a table."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=1_000_000, help="number of articles (default 1,000,000)")
-    parser.add_argument("--db", type=Path, default=None, help="database file (default /tmp/bench-search-N.db)")
+    parser.add_argument("--db", type=Path, default=None, help="database file (default: a temporary bench-search-N.db)")
     parser.add_argument("--runs", type=int, default=50, help="runs per query (default 50)")
     parser.add_argument("--reuse", action="store_true", help="measure an existing database, do not rebuild")
     args = parser.parse_args()
-    path = args.db or Path(f"/tmp/bench-search-{args.n}.db")
+    path = args.db or Path(tempfile.gettempdir()) / f"bench-search-{args.n}.db"
     if not args.reuse:
         load_s, install_s = build(path, args.n)
         print(f"articles: {args.n:,} loaded in {load_s:.1f} s; search.install (index build) {install_s:.1f} s")
