@@ -19,6 +19,7 @@ from rich.table import Table
 
 from harvester.config import Config, Selectors
 from harvester.errors import ExtractionError, FetchError, NotAnArticle
+from harvester.exits import fail_cleanly
 from harvester.extract import parse_article, parse_list
 from harvester.extract.model import ListEntry, Page, Request
 from harvester.fetch import Fetcher
@@ -113,6 +114,7 @@ def _entry(entry: ListEntry, config: Config, today: date) -> CheckedEntry:
 @click.option("--preset", help="Read the page with this CMS preset instead of detecting it (URLs only).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.pass_obj
+@fail_cleanly
 def check_command(obj: Any, target: str, preset: str | None, fmt: str) -> None:
     """Show what harvester reads from a source's first list page, and write nothing.
 

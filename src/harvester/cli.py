@@ -1,7 +1,6 @@
 """The ``harvester`` command: a thin shell over the Python API.
 
-Exit status: 0 done (even when some pages failed: they are recorded), 1 unexpected error,
-2 bad input (configuration, options), 3 unusable database, 75 another run holds the database.
+Exit statuses are those of :mod:`harvester.exits`.
 """
 
 from __future__ import annotations
@@ -13,7 +12,6 @@ import json
 import sys
 from collections.abc import Callable
 from datetime import date
-from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -26,7 +24,8 @@ from harvester._version import __version__
 from harvester.check import check_command
 from harvester.config import Config, load_config
 from harvester.count import CountResult, Window, count_window
-from harvester.errors import ConfigError, DatabaseLocked, HarvesterError, StorageError
+from harvester.errors import ConfigError
+from harvester.exits import fail_cleanly
 from harvester.harvest import Harvester, RunSummary
 from harvester.ledger import LedgerEntry, add_entry, load_ledger
 from harvester.lock import RunLock
@@ -50,29 +49,6 @@ class Context:
     def config(self) -> Config:
         config = load_config(self.config_path)
         return dataclasses.replace(config, database=self.db) if self.db else config
-
-
-def _fail_cleanly(func: F) -> F:
-    """Turn harvester errors into one clear line on stderr and the documented exit status."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except ConfigError as exc:
-            click.echo(f"harvester: {exc}", err=True)
-            sys.exit(2)
-        except DatabaseLocked as exc:
-            click.echo(f"harvester: {exc}", err=True)
-            sys.exit(75)
-        except StorageError as exc:
-            click.echo(f"harvester: {exc}", err=True)
-            sys.exit(3)
-        except HarvesterError as exc:
-            click.echo(f"harvester: {exc}", err=True)
-            sys.exit(1)
-
-    return wrapper  # type: ignore[return-value]
 
 
 class _DateType(click.ParamType[date, Any]):
@@ -126,7 +102,7 @@ def cli(ctx: click.Context, config_path: Path, db: Path | None) -> None:
     help="If another run holds the database, wait this long for it before giving up (exit 75).",
 )
 @click.pass_obj
-@_fail_cleanly
+@fail_cleanly
 def run(obj: Context, sources: tuple[str, ...], wait: float) -> None:
     """Harvest once and exit.
 
@@ -227,7 +203,7 @@ def _evidence_path(ctx: click.Context, param: click.Parameter, value: Path | Non
     help="Also write one row per counted item to FILE (.csv or .xlsx).",
 )
 @click.pass_obj
-@_fail_cleanly
+@fail_cleanly
 def count(
     obj: Context,
     start: date | None,
@@ -330,7 +306,7 @@ def _table_text(header: list[str], rows: list[list[str]], title: str) -> str:
 )
 @click.option("--title", help="The report's title line.")
 @click.pass_obj
-@_fail_cleanly
+@fail_cleanly
 def report(
     obj: Context,
     start: date | None,
@@ -383,7 +359,7 @@ def ledger() -> None:
 @click.option("--note", help="A free note (e.g. how many items, where).")
 @click.option("--ref", "reference", help="A reference: file number, page, minutes.")
 @click.pass_obj
-@_fail_cleanly
+@fail_cleanly
 def ledger_add(obj: Context, channel: str, day: date, title: str, note: str | None, reference: str | None) -> None:
     """Append one entry to the ledger (validated first; the file is replaced atomically).
 
@@ -408,7 +384,7 @@ def _blank_none(value: str | None) -> str | None:
 @click.option("--channel", metavar="ID", help="Only this channel.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @click.pass_obj
-@_fail_cleanly
+@fail_cleanly
 def ledger_list(
     obj: Context, start: date | None, end: date | None, year: int | None, channel: str | None, fmt: str
 ) -> None:
@@ -443,7 +419,7 @@ def ledger_list(
 @click.option("--channel", metavar="ID", help="Only clusters of this channel.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.pass_obj
-@_fail_cleanly
+@fail_cleanly
 def dupes(obj: Context, start: date | None, end: date | None, year: int | None, channel: str | None, fmt: str) -> None:
     """List the duplicate clusters (stories) of a window: members, similarity, and why they merged.
 
@@ -480,7 +456,7 @@ def dupes(obj: Context, start: date | None, end: date | None, year: int | None, 
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["lines", "json"]), default="lines", show_default=True)
 @click.pass_obj
-@_fail_cleanly
+@fail_cleanly
 def search_command(obj: Context, query: str, channel: str | None, limit: int, fmt: str) -> None:
     """Find articles by words, newest first: date, title and URL per line.
 

@@ -27,7 +27,7 @@ import time
 from collections.abc import Awaitable, Callable
 from contextlib import ExitStack
 from datetime import UTC, datetime, tzinfo
-from typing import Any, NoReturn, Protocol
+from typing import Any, Protocol
 
 import click
 from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED
@@ -35,7 +35,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from harvester.config import Config, Source
-from harvester.errors import ConfigError, DatabaseLocked, HarvesterError, StorageError
+from harvester.errors import ConfigError, DatabaseLocked, HarvesterError
+from harvester.exits import fail_cleanly
 from harvester.harvest import Harvester, RunSummary
 from harvester.lock import RunLock
 from harvester.logs import log_to_file
@@ -442,6 +443,7 @@ def _names(ids: set[str]) -> str:
 )
 @click.option("--run-now", is_flag=True, help="Also harvest every source once right away, then follow the schedules.")
 @click.pass_obj
+@fail_cleanly
 def schedule_command(obj: _ConfigSource, misfire_grace: int, lock_wait: float, run_now: bool) -> None:
     """Run every source on its own `schedule` (cron, in `timezone`) until stopped.
 
@@ -459,22 +461,12 @@ def schedule_command(obj: _ConfigSource, misfire_grace: int, lock_wait: float, r
       kill -TERM <pid>     # stop cleanly
     """
     _log_to_stderr()
-    try:
-        config = obj.config()
-        Store(config.database).close()  # fail fast: bad configuration (2) or unusable database (3)
-        if config.log_file is not None:
-            log_to_file(config.log_file)
-        scheduler = Scheduler(obj.config, misfire_grace_time=misfire_grace, lock_wait=lock_wait, run_at_start=run_now)
-        asyncio.run(scheduler.serve())
-    except ConfigError as exc:
-        _exit(2, exc)
-    except StorageError as exc:
-        _exit(3, exc)
-
-
-def _exit(status: int, exc: HarvesterError) -> NoReturn:
-    click.echo(f"harvester: {exc}", err=True)
-    sys.exit(status)
+    config = obj.config()
+    Store(config.database).close()  # fail fast: bad configuration (2) or unusable database (3)
+    if config.log_file is not None:
+        log_to_file(config.log_file)
+    scheduler = Scheduler(obj.config, misfire_grace_time=misfire_grace, lock_wait=lock_wait, run_at_start=run_now)
+    asyncio.run(scheduler.serve())
 
 
 def _log_to_stderr() -> None:

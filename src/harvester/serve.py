@@ -16,13 +16,11 @@ the command runs, so the rest of harvester works without it.
 
 from __future__ import annotations
 
-import functools
 import importlib.util
 import json
 import logging
 import socket
 import sqlite3
-import sys
 import webbrowser
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -35,7 +33,8 @@ import click
 from harvester import search
 from harvester.config import Config
 from harvester.datasette_metadata import SEARCH_FUNCTION, build_metadata
-from harvester.errors import ConfigError, HarvesterError, StorageError
+from harvester.errors import HarvesterError, StorageError
+from harvester.exits import fail_cleanly
 from harvester.store import Store
 from harvester.views import Refreshed, install_views, refresh_counted
 
@@ -146,26 +145,6 @@ def datasette_app(prepared: Prepared, *, title: str = "harvester") -> Any:
     )
 
 
-def _guarded(func: Callable[..., None]) -> Callable[..., None]:
-    """Harvester errors as one line on stderr with cli.py's exit statuses (2 config, 3 database, 1 other)."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> None:
-        try:
-            func(*args, **kwargs)
-        except ConfigError as exc:
-            click.echo(f"harvester: {exc}", err=True)
-            sys.exit(2)
-        except StorageError as exc:
-            click.echo(f"harvester: {exc}", err=True)
-            sys.exit(3)
-        except HarvesterError as exc:
-            click.echo(f"harvester: {exc}", err=True)
-            sys.exit(1)
-
-    return wrapper
-
-
 @click.command("serve")
 @click.option(
     "--port", type=click.IntRange(0, 65535), default=8001, show_default=True, help="TCP port; 0 picks a free one."
@@ -178,7 +157,7 @@ def _guarded(func: Callable[..., None]) -> Callable[..., None]:
 )
 @click.option("--open/--no-open", "open_browser", default=False, show_default=True, help="Open a web browser on it.")
 @click.pass_obj
-@_guarded
+@fail_cleanly
 def serve_command(obj: Any, port: int, host: str, open_browser: bool) -> None:
     """Browse and query the database in Datasette (read-only; runs may write meanwhile).
 

@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from harvester.config import Config
+from harvester.exits import fail_cleanly
 from harvester.store import Store
 
 
@@ -87,6 +88,7 @@ def _status(config: Config, store: Store, source: str, channel: str, stale_days:
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--fail-on-alarm", is_flag=True, help="Exit 1 when any source is stale, failing or redesigned.")
 @click.pass_obj
+@fail_cleanly
 def status_command(obj: Any, stale_days: int, fmt: str, fail_on_alarm: bool) -> None:
     """Show the last run of every source, its problems, and stale sources.
 
