@@ -37,8 +37,25 @@ CJK_FONTS = (
 )
 
 
+CJK_FILES = ("wqy", "notosanscjk", "notoserifcjk", "sourcehan", "droidsansfallback", "simhei", "msyh", "uming")
+
+
 def find_cjk_font() -> str | None:
-    """The name of an installed font that has Chinese glyphs, or None."""
+    """The name of an installed font that has Chinese glyphs, or None.
+
+    matplotlib caches its font list once; a CJK font installed later is found by scanning the
+    system's font files for known CJK families and registering them.
+    """
+    found = _known_cjk_font()
+    if found is None:
+        for path in font_manager.findSystemFonts():
+            if any(marker in Path(path).name.lower().replace("-", "") for marker in CJK_FILES):
+                font_manager.fontManager.addfont(path)
+        found = _known_cjk_font()
+    return found
+
+
+def _known_cjk_font() -> str | None:
     installed = {font.name for font in font_manager.fontManager.ttflist}
     return next((name for name in CJK_FONTS if name in installed), None)
 
@@ -67,13 +84,19 @@ def draw_chart(result: CountResult, path: Path, *, font: str | None = None) -> P
             axes.annotate(str(total), (x, total), xytext=(0, 2), textcoords="offset points", ha="center", fontsize=8)
     axes.set_ylim(0, max([*bottoms, 1]) * 1.12)
     axes.set_xticks(range(len(months)), months, rotation=45, ha="right")
-    axes.set_ylabel("条数" if font else "items", fontfamily=family)
-    axes.set_title(_title(result, chinese=font is not None), fontfamily=family)
+    weight = "medium"  # CJK fonts often ship one weight (WenQuanYi: 500); asking for it avoids fallback noise
+    axes.set_ylabel("条数" if font else "items", fontfamily=family, fontweight=weight)
+    axes.set_title(_title(result, chinese=font is not None), fontfamily=family, fontweight=weight)
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.grid(axis="y", alpha=0.3)
     axes.set_axisbelow(True)
     if channels:
-        axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, prop={"family": family, "size": 8})
+        axes.legend(
+            loc="upper left",
+            bbox_to_anchor=(1.01, 1.0),
+            frameon=False,
+            prop={"family": family, "size": 8, "weight": weight},
+        )
     figure.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path, format="png")
