@@ -109,3 +109,34 @@ def test_an_epaper_ad_page_does_not_end_the_issue(tmp_path: Path, serve: Any) ->
     rows = harvest(tmp_path, serve(site) + "/html/2023-05/12/node_2.htm", "epaper")
     assert sorted(r["title"] for r in rows) == ["第1篇报道", "第2篇报道", "第3篇报道"]
     assert {r["published_at"] for r in rows} == {"2023-05-12"}
+
+
+def vsb_list(rows: int) -> str:
+    items = "".join(
+        f'<li id="line_u7_{n}"><a href="info/1001/{100 + n}.htm" title="统战部工作动态{n}">统战部工作动态{n}</a>'
+        f'<span class="timestyle110144">2023-05-{10 + n:02d}</span></li>'
+        for n in range(rows)
+    )
+    script = '<script src="/system/resource/js/ajax.js"></script>'
+    return f'<html><body>{script}<ul class="winstyle110144">{items}</ul></body></html>'
+
+
+def test_a_redesigned_column_raises_the_alarm_instead_of_quietly_counting_less(tmp_path: Path, serve: Any) -> None:
+    site = {"/gzdt.htm": vsb_list(3)}
+    site.update(
+        {
+            f"/info/1001/{100 + n}.htm": '<html><body><form name="_newscontent_fromname"><h1>统战部工作动态'
+            f'{n}</h1><div>发布时间：2023-05-{10 + n:02d}</div><div class="v_news_content"><p>正文。</p></div></form>'
+            "</body></html>"
+            for n in range(3)
+        }
+    )
+    url = serve(site) + "/gzdt.htm"
+    assert len(harvest(tmp_path, url, "vsb")) == 3
+    site["/gzdt.htm"] = '<html><body><div class="new-cms"><p>网站改版中</p></div></body></html>'  # the redesign
+    config = load_config(tmp_path / "sources.yaml")
+    with Store(config.database) as store:
+        summary = Harvester(config, store).run()
+        problems = [r["message"] for r in store.conn.execute("SELECT message FROM problems WHERE kind = 'redesign'")]
+    assert summary.sources[0].warnings == problems
+    assert problems and "yields no entries (it had 3 before" in problems[0]
