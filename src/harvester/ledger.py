@@ -34,7 +34,8 @@ from pathlib import Path
 
 import yaml
 
-from harvester.config import REQUESTS, Config, _compose_text, _Node, _read_text
+from harvester._yaml import Node, compose_text, read_text
+from harvester.config import REQUESTS, Config
 from harvester.errors import ConfigError
 
 __all__ = ["LEDGER_KEYS", "LedgerEntry", "add_entry", "ledger_channel_ids", "load_ledger", "read_ledger"]
@@ -82,7 +83,7 @@ def load_ledger(config: Config) -> tuple[LedgerEntry, ...]:
 
 def read_ledger(path: Path, channels: Sequence[str], crawled: Sequence[str] = ()) -> tuple[LedgerEntry, ...]:
     """Read and validate a ledger file (.yaml/.yml or .csv); ``channels`` are the ids an entry may name."""
-    return _parse(path, _read_text(path), channels, crawled)
+    return _parse(path, read_text(path), channels, crawled)
 
 
 def _parse(path: Path, text: str, channels: Sequence[str], crawled: Sequence[str]) -> tuple[LedgerEntry, ...]:
@@ -103,13 +104,13 @@ def _crawled_ids(config: Config) -> tuple[str, ...]:
 
 
 def _parse_yaml(path: Path, text: str, channels: Sequence[str], crawled: Sequence[str]) -> tuple[LedgerEntry, ...]:
-    root = _compose_text(path, text)
+    root = compose_text(path, text)
     if root is None:
         return ()
     return tuple(_yaml_entry(item, channels, crawled) for item in root.items())
 
 
-def _yaml_entry(node: _Node, channels: Sequence[str], crawled: Sequence[str]) -> LedgerEntry:
+def _yaml_entry(node: Node, channels: Sequence[str], crawled: Sequence[str]) -> LedgerEntry:
     found = node.mapping(LEDGER_KEYS, required=_REQUIRED)
     channel = found["channel"].text()
     _check_channel(channel, channels, crawled, found["channel"].error)
@@ -123,7 +124,7 @@ def _yaml_entry(node: _Node, channels: Sequence[str], crawled: Sequence[str]) ->
     )
 
 
-def _free_text(node: _Node) -> str:
+def _free_text(node: Node) -> str:
     """Text, where a number (a file number such as 2023) is read as written."""
     node.expect(("str", "int", "float"), "text")
     value = str(node.node.value).strip()
@@ -250,7 +251,7 @@ def add_entry(config: Config, entry: LedgerEntry) -> LedgerEntry:
     channels, crawled = ledger_channel_ids(config), _crawled_ids(config)
     _check_channel(entry.channel, channels, crawled, lambda message: ConfigError(message, path=path, key="--channel"))
     _check_entry_text(path, entry)
-    text = _read_text(path) if path.exists() else ""
+    text = read_text(path) if path.exists() else ""
     bom = path.exists() and path.read_bytes().startswith(codecs.BOM_UTF8)
     old = _parse(path, text, channels, crawled)
     for earlier in old:
@@ -298,7 +299,7 @@ def _appended(path: Path, text: str, entry: LedgerEntry) -> str:
 
 
 def _yaml_record(path: Path, text: str, entry: LedgerEntry, newline: str) -> str:
-    root = _compose_text(path, text)
+    root = compose_text(path, text)
     indent = 0
     if root is not None:
         if not isinstance(root.node, yaml.SequenceNode) or root.node.flow_style:
