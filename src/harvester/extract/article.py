@@ -110,6 +110,19 @@ def meta_line(root: LexborNode) -> str:
     return ""
 
 
+_BYLINE = re.compile(r"(作者|撰稿|撰稿人|来源|信息来源|文章来源|供稿)\s*[:：]")
+
+
+def byline(root: LexborNode) -> str:
+    """The short line with 作者/来源 when no dated meta line carries them (old pages show no date), or ""."""
+    for text_node in _text_nodes(root):
+        if _BYLINE.search(text_node.text_content or ""):
+            line = _enclosing_line(text_node)
+            if len(line) <= _MAX_META_LINE:
+                return line
+    return ""
+
+
 def _text_nodes(root: LexborNode) -> Iterator[LexborNode]:
     stack = [root]
     while stack:

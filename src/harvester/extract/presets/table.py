@@ -20,6 +20,7 @@ from harvester.extract.article import (
     apply_selectors,
     attachments,
     author_origin,
+    byline,
     check_article,
     document_title,
     heading_title,
@@ -108,7 +109,7 @@ class TablePreset:
         known_body = body_node is not None
         body_node = body_node or densest_block(root)
         line = meta_line(root)
-        author, origin = author_origin(line)
+        author, origin = author_origin(line or byline(root))
         fields = ArticleFields(
             title=text_or_none(_title(tree, root)),
             date=(find_date(line) if line else None) or meta_date(tree),
