@@ -44,8 +44,9 @@ PARSE_CASES: list[tuple[str, DateValue | None]] = [
     ("2023-05-12 10:20", D(2023, 5, 12, 10, 20)),
     ("2023-05-12 10:20:33", D(2023, 5, 12, 10, 20, 33)),
     ("2023-05-12 00:00", D(2023, 5, 12, 0, 0)),
-    ("2023-05-12T10:20:00+08:00", D(2023, 5, 12, 10, 20, 0)),  # offset dropped: wall time kept
-    ("2023-05-12T10:20:00.123Z", D(2023, 5, 12, 10, 20, 0)),
+    ("2023-05-12T10:20:00+08:00", D(2023, 5, 12, 10, 20, 0, utc_offset=480)),  # the offset is kept
+    ("2023-05-12T10:20:00.123Z", D(2023, 5, 12, 10, 20, 0, utc_offset=0)),
+    ("2023-05-12 23:30:00-0500", D(2023, 5, 12, 23, 30, 0, utc_offset=-300)),
     # month and day without a year
     ("[05-12]", D(None, 5, 12)),
     ("05-12", D(None, 5, 12)),  # dateparser: 2005-12-30
@@ -315,3 +316,14 @@ def test_numeric_forms_round_trip(year: int, month: int, day: int, form: str) ->
         expected = None
     assert parse_date(text) == expected
     assert find_date(f"发布时间：{text} 作者：张三") == (None if "{y}{m" in form else expected)
+
+
+def test_an_offset_in_the_text_is_converted_to_the_configured_zone() -> None:
+    shanghai = ZoneInfo("Asia/Shanghai")
+    utc = parse_date("2023-05-12T02:20:00Z")
+    west = parse_date("2023-05-12T23:30:00-05:00")
+    local = parse_date("2023-05-12 10:20")
+    assert utc is not None and west is not None and local is not None
+    assert utc.resolve(shanghai, date(2023, 6, 1)).isoformat() == "2023-05-12T10:20:00+08:00"
+    assert west.resolve(shanghai, date(2023, 6, 1)).isoformat() == "2023-05-13T12:30:00+08:00"
+    assert local.resolve(shanghai, date(2023, 6, 1)).isoformat() == "2023-05-12T10:20:00+08:00"

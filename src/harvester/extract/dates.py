@@ -15,11 +15,12 @@ the forms it gets wrong (``05-12`` → 2005, ``12月30日`` → 2012, spaced ``�
 and any year it returns must be written in the text.
 
 Time zones: a :class:`DateValue` is the wall-clock time the page shows; a trailing UTC
-offset (``+08:00``, ``Z``) is accepted and dropped, the caller supplies the zone.
+offset (``+08:00``, ``Z``) is kept in ``DateValue.utc_offset``; without one, the caller supplies the zone.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import re
@@ -60,7 +61,8 @@ _TIME = (
     r"(?:(?:T|\s+|(?<=[日号)]))(上午|下午|晚上)?\s*(\d{1,2})\s*[:时]\s*(\d{2})"
     r"(?:\s*[:分]\s*(\d{2})(?:\.\d+)?)?(?!\d)\s*[分秒]?)?"
 )
-_ZONE = r"(?:\s*(?:Z|[+-]\d{2}:?\d{2}|(?:GMT|UTC)(?:[+-]\d{1,2}(?::?\d{2})?)?))?"
+_ZONE = r"(?:\s*(?P<zone>Z|[+-]\d{2}:?\d{2}|(?:GMT|UTC)(?:[+-]\d{1,2}(?::?\d{2})?)?))?"
+_OFFSET = re.compile(r"(?:GMT|UTC)?([+-])(\d{1,2}):?(\d{2})?$")
 _OPEN = r"\s*[\[【(（]?\s*"
 _CLOSE = r"\s*[\]】)）]?\s*"
 
@@ -184,8 +186,24 @@ def _parse_other_numeric(text: str) -> DateValue | None:
 
 
 def _from_full(match: re.Match[str]) -> DateValue | None:
-    year, month, day, half, hour, minute, second = match.groups()
-    return _with_time(int(year), int(month), int(day), half, hour, minute, second)
+    year, month, day, half, hour, minute, second = match.groups()[:7]
+    value = _with_time(int(year), int(month), int(day), half, hour, minute, second)
+    zone = match.groupdict().get("zone")
+    if value is None or zone is None or value.hour is None:
+        return value
+    return dataclasses.replace(value, utc_offset=_offset_minutes(zone))
+
+
+def _offset_minutes(zone: str) -> int | None:
+    """Minutes east of UTC of ``Z``, ``+08:00``, ``+0800``, ``GMT+8``; None if out of range."""
+    if zone in ("Z", "GMT", "UTC"):
+        return 0
+    found = _OFFSET.match(zone)
+    if found is None:
+        return None
+    sign, hours, minutes = found.groups()
+    total = int(hours) * 60 + int(minutes or 0)
+    return (-total if sign == "-" else total) if total <= 14 * 60 else None
 
 
 def _from_month_day(match: re.Match[str]) -> DateValue | None:

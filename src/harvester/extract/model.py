@@ -5,7 +5,7 @@ it turns a decoded :class:`Page` into a :class:`ListPage` or an :class:`ArticleF
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 
@@ -46,6 +46,7 @@ class DateValue:
     hour: int | None = None
     minute: int | None = None
     second: int | None = None
+    utc_offset: int | None = None  # minutes east of UTC when the text says (…+08:00, …Z); else local time
 
     @property
     def has_time(self) -> bool:
@@ -65,7 +66,9 @@ class DateValue:
         day = _safe_date(year, self.month, self.day)
         if self.hour is None:
             return day
-        return datetime(day.year, day.month, day.day, self.hour, self.minute or 0, self.second or 0, tzinfo=tz)
+        zone = tz if self.utc_offset is None else timezone(timedelta(minutes=self.utc_offset))
+        moment = datetime(day.year, day.month, day.day, self.hour, self.minute or 0, self.second or 0, tzinfo=zone)
+        return moment.astimezone(tz)
 
 
 def _safe_date(year: int, month: int, day: int) -> date:
