@@ -37,7 +37,7 @@ migrations = Migrations("harvester")
 
 @migrations(name="0001_initial")
 def _initial(db: sqlite_utils.Database) -> None:
-    db["articles"].create(  # type: ignore[union-attr]
+    db.table("articles").create(
         {
             "id": int,
             "url": str,
@@ -65,9 +65,9 @@ def _initial(db: sqlite_utils.Database) -> None:
         not_null={"url", "source", "channel", "title", "body", "kind", "detail_status", "first_seen_at"},
         defaults={"body": "", "attachments": "[]"},
     )
-    db["articles"].create_index(["source", "url"], unique=True)  # type: ignore[union-attr]
-    db["articles"].create_index(["channel", "published_at"])  # type: ignore[union-attr]
-    db["runs"].create(  # type: ignore[union-attr]
+    db.table("articles").create_index(["source", "url"], unique=True)
+    db.table("articles").create_index(["channel", "published_at"])
+    db.table("runs").create(
         {
             "id": int,
             "started_at": str,
@@ -82,7 +82,7 @@ def _initial(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["fetches"].create(  # type: ignore[union-attr]
+    db.table("fetches").create(
         {
             "id": int,
             "run_id": int,
@@ -99,8 +99,8 @@ def _initial(db: sqlite_utils.Database) -> None:
         pk="id",
         foreign_keys=[("run_id", "runs", "id")],
     )
-    db["fetches"].create_index(["run_id"])  # type: ignore[union-attr]
-    db["problems"].create(  # type: ignore[union-attr]
+    db.table("fetches").create_index(["run_id"])
+    db.table("problems").create(
         {"id": int, "run_id": int, "source": str, "url": str, "kind": str, "message": str, "at": str},
         pk="id",
         foreign_keys=[("run_id", "runs", "id")],
@@ -109,7 +109,7 @@ def _initial(db: sqlite_utils.Database) -> None:
 
 @migrations(name="0002_incremental_state")
 def _incremental_state(db: sqlite_utils.Database) -> None:
-    db["list_pages"].create(  # type: ignore[union-attr]
+    db.table("list_pages").create(
         {
             "source": str,
             "url": str,
@@ -122,7 +122,7 @@ def _incremental_state(db: sqlite_utils.Database) -> None:
         },
         pk=("source", "url"),
     )
-    db["run_sources"].create(  # type: ignore[union-attr]
+    db.table("run_sources").create(
         {
             "run_id": int,
             "source": str,
@@ -137,7 +137,7 @@ def _incremental_state(db: sqlite_utils.Database) -> None:
         pk=("run_id", "source"),
         foreign_keys=[("run_id", "runs", "id")],
     )
-    db["article_updates"].create(  # type: ignore[union-attr]
+    db.table("article_updates").create(
         {"id": int, "article_id": int, "detected_at": str, "old_hash": str, "new_hash": str, "fields": str},
         pk="id",
         foreign_keys=[("article_id", "articles", "id")],
