@@ -16,7 +16,7 @@ from harvester.config import Config
 from harvester.dedupe import StoryIndex
 from harvester.fetch import Fetcher, FetchRecord
 from harvester.source_pass import SourcePass, SourceSummary
-from harvester.store import ArticleRecord, Store, StoryAssignment
+from harvester.store import Store, StoryAssignment
 from harvester.views import refresh_counted
 
 __all__ = ["Harvester", "Progress", "RunSummary", "SourceSummary"]
@@ -70,6 +70,7 @@ class Harvester:
         self._fetcher_factory = fetcher_factory or (lambda on_record: Fetcher(config.fetch, on_record=on_record))
         self.today = today or (lambda: datetime.now(config.timezone).date())
         self.progress = progress
+        self._stories = StoryIndex.restore(store.story_rows(), threshold=config.duplicate_threshold)
 
     def run(self, source_ids: Sequence[str] | None = None) -> RunSummary:
         """Harvest the given sources (default: all) once, synchronously."""
@@ -78,7 +79,7 @@ class Harvester:
     async def run_async(self, source_ids: Sequence[str] | None = None) -> RunSummary:
         sources = [self.config.source(s) for s in source_ids] if source_ids else list(self.config.sources)
         run_id = self.store.begin_run([s.id for s in sources])
-        self._stories = StoryIndex.restore(self.store.story_rows(), threshold=self.config.duplicate_threshold)
+        self.assign_stories()  # articles a killed run stored without their story
         summaries: list[SourceSummary] = []
         try:
             async with self._fetcher_factory(lambda record: self._record_fetch(run_id, record)) as fetcher:
@@ -93,15 +94,36 @@ class Harvester:
         self.store.finish_run(run_id, status=status, new=summary.new, updated=summary.updated, failed=summary.failed)
         return summary
 
-    def assign_story(self, article_id: int, record: ArticleRecord) -> StoryAssignment:
-        """The story a new article joins: another source's row with the same URL, else by content."""
-        same = self.store.story_of_url(record.channel, record.url)
-        if same is not None:
-            return StoryAssignment(same, 1.0, f"same URL as #{same}")
-        decision = self._stories.add(article_id, record.channel, record.title, record.body)
-        return StoryAssignment(
-            decision.story, decision.similarity, decision.reason, self._stories.signature(article_id)
-        )
+    def assign_stories(self) -> None:
+        """Give every article without a story its story (duplicate cluster), in one batch.
+
+        Called after each source's pass and at the start of a run (so articles of a run that was
+        killed get theirs too). A row of a channel joins the story of another row of the channel
+        with the same canonical URL; otherwise its content decides (:class:`StoryIndex`).
+        """
+        pending = self.store.pending_stories()
+        if not pending:
+            return
+        stored: dict[int, int] = {}  # pending id -> story of a stored row with its URL
+        leader: dict[tuple[str, str], int] = {}  # (channel, url) -> the first pending id with no stored story
+        for article_id, channel, url, _, _ in pending:
+            story = self.store.story_of_url(channel, url)
+            if story is not None:
+                stored[article_id] = story
+            else:
+                leader.setdefault((channel, url), article_id)
+        leaders = [(i, c, t, b) for i, c, u, t, b in pending if leader.get((c, u)) == i]
+        decided = dict(zip((i for i, *_ in leaders), self._stories.add_many(leaders), strict=True))
+        assigned: list[tuple[int, StoryAssignment]] = []
+        for article_id, channel, url, _, _ in pending:
+            if article_id in decided:
+                d = decided[article_id]
+                sig = self._stories.signature(article_id)
+                assigned.append((article_id, StoryAssignment(d.story, d.similarity, d.reason, sig)))
+            else:
+                story = stored.get(article_id) or decided[leader[channel, url]].story
+                assigned.append((article_id, StoryAssignment(story, 1.0, f"same URL as #{story}")))
+        self.store.set_stories(assigned)
 
     def _record_fetch(self, run_id: int, record: FetchRecord) -> None:
         self.store.record_fetch(

@@ -100,6 +100,7 @@ class SourcePass:
             for start in self.source.urls:
                 await self._crawl_column(start, articles)
             self._recheck_recent(articles)
+        self.h.assign_stories()
         for url, state in self.seen_pages.items():  # only now: every entry of these pages is stored
             self.h.store.save_list_page(self.source.id, url, state)
         row = dataclasses.asdict(self.summary)
@@ -324,9 +325,7 @@ class SourcePass:
         )
 
     def _store(self, record: ArticleRecord) -> None:
-        outcome = self.h.store.upsert_article(
-            record, assign_story=lambda article_id: self.h.assign_story(article_id, record)
-        )
+        outcome = self.h.store.upsert_article(record)
         self.summary.count(outcome)
         if self.h.progress is not None:
             self.h.progress.page_done(

@@ -17,7 +17,7 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -304,13 +304,11 @@ class Store:
 
     # --- articles ------------------------------------------------------------------------
 
-    def upsert_article(
-        self, record: ArticleRecord, *, assign_story: Callable[[int], StoryAssignment] | None = None
-    ) -> Outcome:
+    def upsert_article(self, record: ArticleRecord) -> Outcome:
         """Insert or update one article in its own transaction; say which happened.
 
-        A new article's story (duplicate cluster) is written in the same transaction: the store asks
-        ``assign_story`` with the new row's id; it does not decide duplicates itself.
+        A new article has no story (duplicate cluster) yet: the harvester assigns stories in
+        batches (:meth:`pending_stories`, :meth:`set_stories`); the store never decides them.
         """
         row = record.row()
         now = _now()
@@ -327,8 +325,6 @@ class Store:
                 )
                 article_id = int(inserted.lastrowid or 0)
                 search.index_article(self.conn, article_id, record.title, record.body)
-                if assign_story is not None:
-                    self._set_story(article_id, assign_story(article_id))
                 outcome: Outcome = "new"
             elif existing["content_hash"] != row["content_hash"]:
                 self.db.table("articles").update(existing["id"], {**row, "updated_at": now, "checked_at": now})
@@ -413,11 +409,23 @@ class Store:
         where = " AND ".join(clauses) or "1"
         yield from self.db.query(f"SELECT * FROM articles WHERE {where} ORDER BY published_at DESC, id", params)
 
-    def _set_story(self, article_id: int, story: StoryAssignment) -> None:
-        self.conn.execute(
-            "UPDATE articles SET story = ?, story_similarity = ?, story_reason = ?, signature = ? WHERE id = ?",
-            (story.story, story.similarity, story.reason, story.signature, article_id),
-        )
+    def pending_stories(self) -> list[tuple[int, str, str, str, str]]:
+        """(id, channel, url, title, body) of the articles without a story yet, oldest first."""
+        rows = self.conn.execute("SELECT id, channel, url, title, body FROM articles WHERE story IS NULL ORDER BY id")
+        return [(r["id"], r["channel"], r["url"], r["title"], r["body"]) for r in rows]
+
+    def set_stories(self, stories: Sequence[tuple[int, StoryAssignment]]) -> None:
+        """Write a batch of story assignments in one transaction."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self.conn.executemany(
+                "UPDATE articles SET story = ?, story_similarity = ?, story_reason = ?, signature = ? WHERE id = ?",
+                [(s.story, s.similarity, s.reason, s.signature, article_id) for article_id, s in stories],
+            )
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise StorageError(f"cannot write duplicate clusters to {self.path}: {exc}") from exc
 
     def story_rows(self) -> Iterator[tuple[int, str, int, bytes | None]]:
         """(article id, channel, story, signature) in insertion order, to rebuild the story index."""
@@ -428,7 +436,7 @@ class Store:
             yield row["id"], row["channel"], row["story"], row["signature"]
 
     def story_of_url(self, channel: str, url: str) -> int | None:
-        """The story of another row of ``channel`` with this canonical URL (listed by two sources)."""
+        """The story of a row of ``channel`` with this canonical URL (listed by two sources), if any."""
         row = self.conn.execute(
             "SELECT story FROM articles WHERE channel = ? AND url = ? AND story IS NOT NULL ORDER BY id LIMIT 1",
             (channel, url),
