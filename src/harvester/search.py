@@ -131,7 +131,7 @@ def _catch_up(conn: sqlite3.Connection) -> None:
         return  # as many entries as articles, up to the same id: nothing to catch up (cheap on every open)
     orphans = [row[0] for row in conn.execute(f"SELECT id FROM {FTS_TABLE}_docsize WHERE id NOT IN ({stored})")]
     for article_id in orphans:
-        _delete(conn, article_id)
+        _delete(conn, article_id, _indexed_text(conn, article_id))
     missing = sorted(row[0] for row in conn.execute(f"{stored} WHERE id NOT IN ({indexed})"))
     for start in range(0, len(missing), _BATCH):
         batch = missing[start : start + _BATCH]
@@ -189,9 +189,8 @@ def _indexed_text(conn: sqlite3.Connection, article_id: int) -> str | None:
     return None if row is None else zlib.decompress(row[0]).decode()
 
 
-def _delete(conn: sqlite3.Connection, article_id: int) -> None:
+def _delete(conn: sqlite3.Connection, article_id: int, text: str | None) -> None:
     """Remove the article from the FTS index (a contentless table needs the text it was indexed with)."""
-    text = _indexed_text(conn, article_id)
     if text is not None:
         conn.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, text) VALUES ('delete', ?, ?)", (article_id, text))
         conn.execute(f"DELETE FROM {TEXT_TABLE} WHERE id = ?", (article_id,))
@@ -204,16 +203,17 @@ def index_article(conn: sqlite3.Connection, article_id: int, title: str, body: s
     """
     tokens = _tokens(_joined(title, body))
     with _savepoint(conn, "search_index", f"index article {article_id} for search"):
-        if _indexed_text(conn, article_id) == " ".join(tokens):
+        indexed = _indexed_text(conn, article_id)
+        if indexed == " ".join(tokens):
             return
-        _delete(conn, article_id)
+        _delete(conn, article_id, indexed)
         _insert(conn, article_id, tokens)
 
 
 def remove_article(conn: sqlite3.Connection, article_id: int) -> None:
     """Remove one article from the search index (nothing happens if it is not indexed)."""
     with _savepoint(conn, "search_remove", f"remove article {article_id} from the search index"):
-        _delete(conn, article_id)
+        _delete(conn, article_id, _indexed_text(conn, article_id))
 
 
 # --- queries -------------------------------------------------------------------------------
