@@ -74,9 +74,10 @@ class SourcePass:
     """One source, one pass: crawl its list columns, then its new, failed and recent articles.
 
     Incremental: once a column has been crawled to its end, later passes revalidate its pages
-    (ETag/Last-Modified), stop at the first page that holds only known entries (pinned ones
-    aside), and fetch article pages only for new entries, entries that failed before, and
-    articles published within ``recheck_days`` (to notice updates).
+    (ETag/Last-Modified), stop at the first page that reaches known entries (pinned ones aside),
+    and fetch article pages only for new entries, entries that failed before, and articles
+    published within ``recheck_days`` (to notice updates). At the end, the pass's new articles
+    get their stories (duplicate clusters) in one batch.
     """
 
     def __init__(self, harvester: Harvester, fetcher: Fetcher, run_id: int, source: Source) -> None:
@@ -127,11 +128,9 @@ class SourcePass:
             if listing is None:
                 continue
             pages += 1
-            if isinstance(listing, _Listing):
-                visited.add(Request(listing.url).key)  # where a redirect (paperindex.htm -> node_2.htm) led
-            if listing == UNCHANGED:
-                break  # 304: nothing new on this page, so nothing new beyond it
-            assert isinstance(listing, _Listing)
+            if not isinstance(listing, _Listing):
+                break  # UNCHANGED (304): nothing new on this page, so nothing new beyond it
+            visited.add(Request(listing.url).key)  # where a redirect (paperindex.htm -> node_2.htm) led
             if request.url == start:
                 self._check_redesign(start, state, listing)
             self.seen_pages[request.url] = ListPageState(
