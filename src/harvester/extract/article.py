@@ -16,7 +16,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from harvester.config import Selectors
 from harvester.errors import NotAnArticle
 from harvester.extract.dates import find_date, parse_date
-from harvester.extract.model import ArticleFields, Attachment, DateValue
+from harvester.extract.model import ArticleFields, Attachment, DateValue, Page
 from harvester.extract.text import (
     BLOCK_TAGS,
     ancestors,
@@ -27,6 +27,7 @@ from harvester.extract.text import (
     in_noise,
     is_skipped,
     node_text,
+    parse_html,
     resolve,
 )
 
@@ -96,6 +97,19 @@ def heading_title(root: LexborNode, tags: Iterable[str] = ("h1", "h2")) -> str:
             if text and not in_noise(node):
                 return text
     return ""
+
+
+def page_tree(page: Page) -> tuple[LexborHTMLParser, LexborNode]:
+    """The parsed page and its ``<body>``; a page without one is :class:`NotAnArticle` ("empty")."""
+    tree = parse_html(page.html)
+    if tree.body is None:
+        raise NotAnArticle("the page has no body element", reason="empty", url=page.url)
+    return tree, tree.body
+
+
+def first_css(root: LexborNode, selectors: Iterable[str]) -> LexborNode | None:
+    """The first node matched by the first selector that matches anything, or None."""
+    return next((node for css in selectors if (node := root.css_first(css)) is not None), None)
 
 
 def meta_line(root: LexborNode) -> str:

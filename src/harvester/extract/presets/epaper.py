@@ -16,13 +16,14 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from harvester.config import Selectors
-from harvester.errors import NotAnArticle
 from harvester.extract.article import (
     apply_selectors,
     attachments,
     check_article,
     document_title,
+    first_css,
     meta_date,
+    page_tree,
     strip_site_suffix,
     text_or_none,
 )
@@ -81,12 +82,9 @@ class EpaperPreset:
 
     def parse_article(self, page: Page, selectors: Selectors) -> ArticleFields:
         """Main title (not the 引题/副题), the ``#ozoom`` body, the date from the URL."""
-        tree = parse_html(page.html)
-        root = tree.body
-        if root is None:
-            raise NotAnArticle("the page has no body element", reason="empty", url=page.url)
+        tree, root = page_tree(page)
         base = base_url(tree, page.url)
-        body_node = next((node for css in _BODY_CSS if (node := root.css_first(css)) is not None), None)
+        body_node = first_css(root, _BODY_CSS)
         known_body = body_node is not None
         body_node = body_node or densest_block(root)
         fields = ArticleFields(

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from harvester.config import Selectors
-from harvester.errors import NotAnArticle
 from harvester.extract.article import (
     apply_selectors,
     attachments,
@@ -23,10 +22,12 @@ from harvester.extract.article import (
     byline,
     check_article,
     document_title,
+    first_css,
     heading_title,
     looks_missing,
     meta_date,
     meta_line,
+    page_tree,
     split_title,
     strip_site_suffix,
     text_or_none,
@@ -100,12 +101,9 @@ class TablePreset:
 
     def parse_article(self, page: Page, selectors: Selectors) -> ArticleFields:
         """Title cell, an optional 发布时间 line (None when the page has no date), the body cell, files."""
-        tree = parse_html(page.html)
-        root = tree.body
-        if root is None:
-            raise NotAnArticle("the page has no body element", reason="empty", url=page.url)
+        tree, root = page_tree(page)
         base = base_url(tree, page.url)
-        body_node = next((node for css in _BODY_CSS if (node := root.css_first(css)) is not None), None)
+        body_node = first_css(root, _BODY_CSS)
         known_body = body_node is not None
         body_node = body_node or densest_block(root)
         line = meta_line(root)

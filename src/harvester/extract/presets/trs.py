@@ -20,17 +20,18 @@ from dataclasses import dataclass, replace
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from harvester.config import Selectors
-from harvester.errors import NotAnArticle
 from harvester.extract.article import (
     apply_selectors,
     attachments,
     author_origin,
     check_article,
+    first_css,
     heading_title,
     looks_missing,
     meta_content,
     meta_date,
     meta_line,
+    page_tree,
     text_or_none,
 )
 from harvester.extract.dates import date_from_url, find_date
@@ -253,13 +254,10 @@ def read_gov_article(
     The body is ``body_node`` if given, else the first of ``body_css``, else the densest text block.
     The date falls back to a 发布时间 line, then to the URL.
     """
-    tree = parse_html(page.html)
-    root = tree.body
-    if root is None:
-        raise NotAnArticle("the page has no body element", reason="empty", url=page.url)
+    tree, root = page_tree(page)
     base = base_url(tree, page.url)
     if body_node is None:
-        body_node = next((node for css in body_css if (node := root.css_first(css)) is not None), None)
+        body_node = first_css(root, body_css)
     known_body = body_node is not None
     body_node = body_node or densest_block(root)
     line = meta_line(root)

@@ -15,16 +15,17 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborNode
 
 from harvester.config import Selectors
-from harvester.errors import NotAnArticle
 from harvester.extract.article import (
     apply_selectors,
     attachments,
     author_origin,
     check_article,
     document_title,
+    first_css,
     heading_title,
     meta_date,
     meta_line,
+    page_tree,
     strip_site_suffix,
     text_or_none,
 )
@@ -95,14 +96,12 @@ class VsbPreset:
 
     def parse_article(self, page: Page, selectors: Selectors) -> ArticleFields:
         """Title, 发布时间 line, ``.v_news_content`` body and attachments of a VSB detail page."""
-        tree = parse_html(page.html)
+        tree, body = page_tree(page)
         base = base_url(tree, page.url)
         form = tree.css_first("form[name=_newscontent_fromname]")
-        root = form or tree.body
-        if root is None:
-            raise NotAnArticle("the page has no body element", reason="empty", url=page.url)
-        body_node = next((node for css in _BODY_CSS if (node := root.css_first(css)) is not None), None)
-        line = meta_line(root) or (meta_line(tree.body) if form is not None and tree.body is not None else "")
+        root = form or body
+        body_node = first_css(root, _BODY_CSS)
+        line = meta_line(root) or (meta_line(body) if form is not None else "")
         author, origin = author_origin(line)
         fields = ArticleFields(
             title=text_or_none(_title(root) or strip_site_suffix(document_title(tree))),

@@ -15,15 +15,16 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborNode
 
 from harvester.config import Selectors
-from harvester.errors import NotAnArticle
 from harvester.extract.article import (
     apply_selectors,
     attachments,
     author_origin,
     check_article,
     document_title,
+    first_css,
     heading_title,
     meta_line,
+    page_tree,
     strip_site_suffix,
     text_or_none,
 )
@@ -99,13 +100,10 @@ class WebPlusPreset:
 
     def parse_article(self, page: Page, selectors: Selectors) -> ArticleFields:
         """``h1.arti_title``, the arti_update date, the cleaned ``.wp_articlecontent`` text and its files."""
-        tree = parse_html(page.html)
-        root = tree.body
-        if root is None:
-            raise NotAnArticle("the page has no body element", reason="empty", url=page.url)
+        tree, root = page_tree(page)
         base = base_url(tree, page.url)
-        body_node = next((node for css in _BODY_CSS if (node := root.css_first(css)) is not None), None)
-        meta = next((node for css in _META_CSS if (node := root.css_first(css)) is not None), None)
+        body_node = first_css(root, _BODY_CSS)
+        meta = first_css(root, _META_CSS)
         line = node_text(meta) if meta is not None else meta_line(root)
         author, origin = author_origin(line)
         title = node_text(root.css_first(".arti_title")) or heading_title(root, ("h1", "h2"))
