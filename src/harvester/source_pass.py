@@ -243,7 +243,8 @@ class SourcePass:
         async with self.limit:
             self.summary.entries += 1
             record = self._from_list(entry, url, list_day, list_url)
-            if _netloc(url) not in self.home_hosts and urlsplit(url).hostname not in self.home_hosts:
+            parts = urlsplit(url)  # url is canonical already
+            if parts.netloc not in self.home_hosts and parts.hostname not in self.home_hosts:
                 record = _replace(record, kind="offsite", detail_status="not-fetched")
             elif _is_attachment(url):
                 record = _replace(record, kind="attachment", detail_status="not-fetched")
