@@ -7,9 +7,8 @@ list page (title, date, URL), the pagination it found, and one article extracted
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -62,7 +61,7 @@ class CheckReport:
 async def check_list(config: Config, url: str, *, preset: str | None, selectors: Selectors) -> CheckReport:
     """Fetch one list page and its first article; raise FetchError when the list page cannot be had."""
     today = datetime.now(config.timezone).date()
-    settings = dataclasses.replace(config.fetch, retries=min(config.fetch.retries, 1))  # answer quickly
+    settings = replace(config.fetch, retries=min(config.fetch.retries, 1))  # answer quickly
     async with Fetcher(settings) as fetcher:
         fetched = await fetcher.fetch(Request(url))
         listing = parse_list(Page(fetched.url, fetched.html), preset=preset, selectors=selectors)

@@ -34,6 +34,7 @@ class RunLock:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
+        self.database = database
         self.path = database.with_name(database.name + ".lock")
         self.wait = wait
         self._clock = clock
@@ -53,7 +54,7 @@ class RunLock:
                     holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "unknown"
                     os.close(fd)
                     raise DatabaseLocked(
-                        f"another harvester run (pid {holder}) is using {database_name(self.path)}; "
+                        f"another harvester run (pid {holder}) is using {self.database}; "
                         f"waited {self.wait:g} s. Let it finish, or pass --wait SECONDS to wait longer"
                     ) from None
                 self._sleep(POLL_SECONDS)
@@ -69,7 +70,3 @@ class RunLock:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
-
-
-def database_name(lock_path: Path) -> str:
-    return str(lock_path)[: -len(".lock")]
